@@ -1,0 +1,73 @@
+# Makefile - builds, installs and tests the custom_dialing extension (PGXS).
+
+PG_CONFIG ?= pg_config
+
+EXTENSION = custom_dialing
+MODULE_big = custom_dialing
+
+CORE_OBJS = src/core/cd_e164.o src/core/cd_geo.o src/core/cd_route.o
+GLUE_OBJS = src/module.o src/errors.o src/type.o src/cache.o \
+	src/area_codes.o src/pool_api.o src/routing.o
+OBJS = $(CORE_OBJS) $(GLUE_OBJS)
+
+# The 1.0 install script is built from its source and the shipped area-code
+# CSV, so the geography a fresh CREATE EXTENSION loads is exactly data/'s.
+DATA_built = custom_dialing--1.0.sql
+DATA = data/nanp_area_codes.csv
+EXTRA_CLEAN = custom_dialing--1.0.sql test/bin fuzz/bin
+
+SHLIB_LINK = -luuid
+# The server's headers count as system headers, so -Wextra (which CI passes
+# in COPT) judges our code and not theirs.
+PG_CPPFLAGS = -I$(srcdir)/src/core -isystem $(shell $(PG_CONFIG) --includedir-server)
+
+REGRESS = type normalize tables pool_api security routing refresh calling_hours coverage
+REGRESS_OPTS = --load-extension=custom_dialing
+ISOLATION =
+ISOLATION_OPTS = --load-extension=custom_dialing
+TAP_TESTS =
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+custom_dialing--1.0.sql: src/sql/custom_dialing--1.0.sql.in data/nanp_area_codes.csv src/sql/embed_csv.sh
+	sh $(srcdir)/src/sql/embed_csv.sh $(srcdir)/src/sql/custom_dialing--1.0.sql.in $(srcdir)/data/nanp_area_codes.csv > $@.tmp
+	mv $@.tmp $@
+
+# ---- pure-core unit tests and fuzzing, no server needed ----
+UNIT_CC ?= clang-14
+SAN_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_TESTS = test_e164 test_geo test_route
+CORE_SRCS = src/core/cd_e164.c src/core/cd_geo.c src/core/cd_route.c
+
+test/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/cd_test.h
+	@mkdir -p test/bin
+	$(UNIT_CC) $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc/core -Itest/unit -o $@ $< $(CORE_SRCS) -lm
+
+test/bin/%-plain: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/cd_test.h
+	@mkdir -p test/bin
+	gcc -g -O1 -Wall -Wextra -Werror -Isrc/core -Itest/unit -o $@ $< $(CORE_SRCS) -lm
+
+.PHONY: unittest unittest-valgrind fuzz fuzz-build
+unittest: $(addprefix test/bin/,$(UNIT_TESTS))
+	@for t in $(UNIT_TESTS); do ./test/bin/$$t || exit 1; done
+
+unittest-valgrind: $(addprefix test/bin/,$(addsuffix -plain,$(UNIT_TESTS)))
+	@for t in $(UNIT_TESTS); do valgrind -q --error-exitcode=1 --leak-check=full ./test/bin/$$t-plain || exit 1; done
+
+FUZZ_TARGETS = fuzz_e164 fuzz_normalize fuzz_csv
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+fuzz/bin/%: fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p fuzz/bin
+	$(UNIT_CC) $(FUZZ_FLAGS) -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+
+fuzz-build: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
+
+# FUZZ_SECONDS per target; `make fuzz FUZZ_SECONDS=600` for a longer run
+FUZZ_SECONDS ?= 20
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t.work; \
+	  ./fuzz/bin/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    fuzz/corpus/$$t.work fuzz/corpus/$$t || exit 1; \
+	done

@@ -1,0 +1,80 @@
+/*
+ * cd_route.h - the routing decision: which pool number to present when
+ * calling a callee.  Pure C.
+ *
+ * Ladder (API.md "Routing"):
+ *   1. area_code: pool numbers with the callee's area code;
+ *   2. overlay:   else pool numbers whose area code is listed in the
+ *                 callee area code's overlays;
+ *   3. nearest:   else the pool numbers whose area code's location is at the
+ *                 smallest great-circle distance from the callee's area code
+ *                 location (every area code at exactly that distance);
+ *   4. fallback:  callee area code without a location (toll-free, 5XX, N11,
+ *                 unassigned, invalid), or a pool with no geographic number:
+ *                 every pool number.
+ * Pool numbers whose own area code has no location take part only in step 4.
+ *
+ * Among the candidates of a step the choice is sticky and fair: multi-probe
+ * consistent hashing (see cd_route.c) over a 64-bit hash of each number.  The
+ * hash is fixed by this file's algorithm and must never change: an upgrade
+ * must not move callees.  Each callee has a fixed order of preference over
+ * all possible numbers and takes the most preferred candidate present, so
+ * removing a number moves only the callees that had it, and adding one moves
+ * only the callees that now prefer it.
+ *
+ * All work that depends on the pool is done once in cd_route_build; a pick is
+ * a table lookup by callee area code plus a constant number of probes.
+ */
+#ifndef CD_ROUTE_H
+#define CD_ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cd_alloc.h"
+#include "cd_geo.h"
+
+typedef enum cd_rule
+{
+	CD_RULE_AREA_CODE = 0,
+	CD_RULE_OVERLAY,
+	CD_RULE_NEAREST,
+	CD_RULE_FALLBACK
+} cd_rule;
+
+/* "area_code", "overlay", "nearest", "fallback" */
+extern const char *cd_rule_name(cd_rule r);
+
+typedef struct cd_route_pool cd_route_pool;
+
+/*
+ * Builds the routing structure of a pool.  numbers are the 10-digit national
+ * numbers (e.g. 2125550123), n >= 1, no duplicates (the caller guarantees
+ * both).  Everything is allocated through alloc; geo is copied from only
+ * during the build (the result keeps no pointer to it or to numbers).
+ * Returns NULL when out of memory.
+ */
+extern cd_route_pool *cd_route_build(const cd_geo *geo, const uint64_t *numbers,
+									 int n, const cd_alloc *alloc);
+
+typedef struct cd_pick
+{
+	int			index;			/* into the numbers given to cd_route_build */
+	cd_rule		rule;
+	int			candidates;		/* how many equally good numbers there were */
+	int			chosen_npa;		/* area code of the chosen number */
+	double		distance_km;	/* callee area code to chosen area code;
+								 * NaN when either has no location */
+} cd_pick;
+
+/* Picks for a callee given as its 10-digit national number. */
+extern void cd_route_pick(const cd_route_pool *pool, uint64_t callee, cd_pick *out);
+
+/* Bytes allocated for the pool's structure (for cache accounting). */
+extern size_t cd_route_bytes(const cd_route_pool *pool);
+
+/* The stable 64-bit hash of a 10-digit national number (exposed for tests). */
+extern uint64_t cd_route_hash(uint64_t national);
+
+#endif							/* CD_ROUTE_H */

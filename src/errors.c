@@ -1,0 +1,179 @@
+/*
+ * errors.c - the one table of user-facing error messages.
+ *
+ * The pure core returns status codes; this file turns each into an ereport
+ * with a chosen SQLSTATE, a primary message quoting the offending value, and
+ * a detail that says what rule was broken.  The JSON error objects of the pool
+ * API reuse the same wording (cd_norm_problem, cd_append_quoted_value).
+ */
+#include "cd_glue.h"
+
+#include "mb/pg_wchar.h"
+#include "utils/memutils.h"
+
+/* Longest part of a user value quoted in a message, in bytes. */
+#define CD_QUOTE_MAX 48
+
+/*
+ * Appends value in double quotes, cut at CD_QUOTE_MAX bytes on a character
+ * boundary (then "..." follows the closing quote).  Control characters and
+ * NUL are shown as \xNN so a message never carries raw control bytes.
+ */
+void
+cd_append_quoted_value(StringInfo buf, const char *value, size_t len)
+{
+	size_t		shown = len;
+	size_t		i;
+
+	if (shown > CD_QUOTE_MAX)
+		shown = pg_mbcliplen(value, (int) Min(len, (size_t) INT_MAX), CD_QUOTE_MAX);
+	appendStringInfoChar(buf, '"');
+	for (i = 0; i < shown; i++)
+	{
+		unsigned char c = (unsigned char) value[i];
+
+		if (c < 0x20 || c == 0x7f)
+			appendStringInfo(buf, "\\x%02X", c);
+		else
+			appendStringInfoChar(buf, (char) c);
+	}
+	appendStringInfoChar(buf, '"');
+	if (shown < len)
+		appendStringInfoString(buf, "...");
+}
+
+static char *
+quoted(const char *value, size_t len)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	cd_append_quoted_value(&buf, value, len);
+	return buf.data;
+}
+
+#define E164_RULE "A US E.164 number is \"+1\" followed by 10 ASCII digits, 12 characters in all."
+#define E164_HINT "us_e164_normalize() converts numbers as people type them, such as \"(212) 555-0123\"."
+
+void
+cd_report_e164(cd_e164_status st, const char *value, size_t len)
+{
+	const char *q = quoted(value, len);
+
+	switch (st)
+	{
+		case CD_E164_BAD_LENGTH:
+			{
+				int			chars = pg_mbstrlen_with_len(value, (int) Min(len, (size_t) INT_MAX));
+
+				if ((size_t) chars != len)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+							 errmsg("invalid US E.164 phone number: %s", q),
+							 errdetail("The value has non-ASCII characters; only ASCII digits 0-9 may follow \"+1\". " E164_RULE),
+							 errhint(E164_HINT)));
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("invalid US E.164 phone number: %s", q),
+						 errdetail_plural("The value has %d character. " E164_RULE,
+										  "The value has %d characters. " E164_RULE,
+										  chars, chars),
+						 errhint(E164_HINT)));
+			}
+			break;
+		case CD_E164_BAD_PREFIX:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid US E.164 phone number: %s", q),
+					 errdetail("The value does not start with \"+1\". " E164_RULE),
+					 errhint(E164_HINT)));
+			break;
+		case CD_E164_BAD_DIGIT:
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid US E.164 phone number: %s", q),
+					 errdetail("The value has a character other than an ASCII digit after \"+1\". " E164_RULE),
+					 errhint(E164_HINT)));
+			break;
+	}
+	pg_unreachable();
+}
+
+/* One sentence per normalization problem, used in errdetail and JSON. */
+static const char *const norm_problems[] = {
+	[CD_NORM_OK] = "The value is valid.",
+	[CD_NORM_EMPTY] = "The value has no digits.",
+	[CD_NORM_NON_ASCII] = "The value has a non-ASCII character; only ASCII digits 0-9 count as digits.",
+	[CD_NORM_EXTENSION] = "The value has an extension; a caller ID cannot carry one.",
+	[CD_NORM_LETTERS] = "The value has letters; vanity numbers are not converted.",
+	[CD_NORM_BAD_CHARACTER] = "The value has a character other than digits, blanks and ( ) - . +.",
+	[CD_NORM_MISPLACED_PLUS] = "A \"+\" may only come first.",
+	[CD_NORM_OTHER_COUNTRY] = "The country code is not 1; only US numbers (+1) are accepted.",
+	[CD_NORM_TOO_FEW_DIGITS] = "The value has fewer than 10 digits; a US number has a 3-digit area code and 7 more digits.",
+	[CD_NORM_TOO_MANY_DIGITS] = "The value has more than 11 digits; a US number has 10 digits, or 11 starting with country code 1.",
+	[CD_NORM_BAD_TRUNK] = "The value has 11 digits but does not start with country code 1."
+};
+
+const char *
+cd_norm_problem(cd_norm_status st)
+{
+	if ((int) st < 0 || (size_t) st >= lengthof(norm_problems) || norm_problems[st] == NULL)
+		return "The value is not a US phone number.";
+	return norm_problems[st];
+}
+
+void
+cd_report_norm(cd_norm_status st, const char *value, size_t len, long bad_pos)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("cannot normalize %s to a US E.164 phone number", quoted(value, len)),
+			 bad_pos >= 0 ?
+			 errdetail("%s The first such character is at byte %ld.", cd_norm_problem(st), bad_pos + 1) :
+			 errdetail("%s", cd_norm_problem(st)),
+			 errhint("Accepted: 10 digits, or 11 starting with 1, optionally after \"+\", separated by blanks and ( ) - . as in \"(212) 555-0123\".")));
+	pg_unreachable();
+}
+
+void
+cd_report_csv(const cd_csv_result *res)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < res->n_problems; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, '\n');
+		if (res->problems[i].line > 0)
+			appendStringInfo(&buf, "line %d: %s", res->problems[i].line, res->problems[i].message);
+		else
+			appendStringInfoString(&buf, res->problems[i].message);
+	}
+	if (res->n_problems_total > res->n_problems)
+		appendStringInfo(&buf, "\n... and %d more problems",
+						 res->n_problems_total - res->n_problems);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg_plural("area-code CSV has %d problem",
+						   "area-code CSV has %d problems",
+						   res->n_problems_total, res->n_problems_total),
+			 errdetail("%s", buf.data),
+			 errhint("The format is that of data/nanp_area_codes.csv, header \"%s\". Nothing was changed.",
+					 CD_CSV_HEADER)));
+	pg_unreachable();
+}
+
+void
+cd_report_pool_missing(const pg_uuid_t *id)
+{
+	char		txt[CD_UUID_TEXT_LEN + 1];
+
+	cd_uuid_format(id->data, txt);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("dialing pool \"%s\" does not exist", txt)));
+	pg_unreachable();
+}

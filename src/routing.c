@@ -1,0 +1,194 @@
+/*
+ * routing.c - the routing functions: pick_pool_number, explain_pool_pick,
+ * pool_coverage, and the trigger that tells every session's cache that a
+ * pool or the geography changed.  The decision itself is cd_route_pick.
+ */
+#include "cd_glue.h"
+
+#include <math.h>
+
+#include "commands/trigger.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/inval.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+
+PG_FUNCTION_INFO_V1(pick_pool_number);
+PG_FUNCTION_INFO_V1(explain_pool_pick);
+PG_FUNCTION_INFO_V1(pool_coverage);
+PG_FUNCTION_INFO_V1(invalidate_routing_cache);
+
+/* Per-call-site memo: the entry of the last pool asked for. */
+typedef struct pick_memo
+{
+	pg_uuid_t	id;
+	const cd_pool_entry *entry;
+	uint64		epoch;
+} pick_memo;
+
+/*
+ * The pool's entry for this call.  Invalidation messages are taken in first
+ * (a statement that locks nothing would otherwise not see another session's
+ * committed change); when nothing changed since the last call at this call
+ * site and the pool is the same, the memo answers without a hash lookup.
+ */
+static const cd_pool_entry *
+pool_for_call(FunctionCallInfo fcinfo, const pg_uuid_t *id)
+{
+	pick_memo  *m = (pick_memo *) fcinfo->flinfo->fn_extra;
+	const cd_pool_entry *e;
+
+	AcceptInvalidationMessages();
+	if (m != NULL && m->epoch == cd_cache_epoch &&
+		memcmp(m->id.data, id->data, UUID_LEN) == 0)
+		return m->entry;
+
+	e = cd_pool_get(id);
+	if (m == NULL)
+	{
+		m = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(pick_memo));
+		fcinfo->flinfo->fn_extra = m;
+	}
+	m->id = *id;
+	m->entry = e;
+	m->epoch = cd_cache_epoch;
+	return e;
+}
+
+Datum
+pick_pool_number(PG_FUNCTION_ARGS)
+{
+	pg_uuid_t  *id = PG_GETARG_UUID_P(0);
+	uint64		callee = cd_callee_national(PG_GETARG_TEXT_PP(1));
+	const cd_pool_entry *e = pool_for_call(fcinfo, id);
+	cd_pick		pick;
+
+	cd_route_pick(e->route, callee, &pick);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(e->numbers + (Size) pick.index * CD_E164_LEN,
+											  CD_E164_LEN));
+}
+
+static void
+append_json_str_or_null(StringInfo buf, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		appendStringInfoString(buf, "null");
+	else
+		escape_json(buf, s);
+}
+
+static void
+append_json_float(StringInfo buf, double v)
+{
+	if (isnan(v) || isinf(v))
+		appendStringInfoString(buf, "null");
+	else
+		appendStringInfoString(buf, float8out_internal(v));
+}
+
+static void
+append_area(StringInfo buf, const cd_geo_cache *gc, int npa, bool with_tz)
+{
+	const cd_area_text *t = &gc->text[npa];
+
+	appendStringInfo(buf, "{\"area_code\": \"%03d\", \"region\": ", npa);
+	append_json_str_or_null(buf, t->region);
+	appendStringInfoString(buf, ", \"place\": ");
+	append_json_str_or_null(buf, t->place);
+	if (with_tz)
+	{
+		appendStringInfoString(buf, ", \"time_zone\": ");
+		append_json_str_or_null(buf, t->time_zone);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+Datum
+explain_pool_pick(PG_FUNCTION_ARGS)
+{
+	pg_uuid_t  *id = PG_GETARG_UUID_P(0);
+	uint64		callee = cd_callee_national(PG_GETARG_TEXT_PP(1));
+	const cd_pool_entry *e = pool_for_call(fcinfo, id);
+	const cd_geo_cache *gc = cd_geo_get();
+	cd_pick		pick;
+	StringInfoData buf;
+
+	cd_route_pick(e->route, callee, &pick);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"number\": \"%.*s\", \"rule\": \"%s\", \"distance_km\": ",
+					 CD_E164_LEN, e->numbers + (Size) pick.index * CD_E164_LEN,
+					 cd_rule_name(pick.rule));
+	append_json_float(&buf, pick.distance_km);
+	appendStringInfo(&buf, ", \"candidates\": %d, \"callee\": ", pick.candidates);
+	append_area(&buf, gc, (int) (callee / 10000000), true);
+	appendStringInfoString(&buf, ", \"chosen\": ");
+	append_area(&buf, gc, pick.chosen_npa, false);
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/*
+ * One row per geographic area code: what a callee there (represented by the
+ * number NPA-555-0100) would get.
+ */
+Datum
+pool_coverage(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	pg_uuid_t  *id = PG_GETARG_UUID_P(0);
+	const cd_pool_entry *e;
+	const cd_geo_cache *gc;
+	int			npa;
+
+	InitMaterializedSRF(fcinfo, 0);
+	e = pool_for_call(fcinfo, id);
+	gc = cd_geo_get();
+	for (npa = 200; npa < CD_NPA_SLOTS; npa++)
+	{
+		const cd_area *a = &gc->geo.area[npa];
+		const cd_area_text *t = &gc->text[npa];
+		cd_pick		pick;
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+		char		code[4];
+
+		CHECK_FOR_INTERRUPTS();
+		if (a->kind != CD_KIND_GEOGRAPHIC || !a->has_location)
+			continue;
+		cd_route_pick(e->route, (uint64) npa * 10000000 + 5550100, &pick);
+		snprintf(code, sizeof(code), "%03d", npa);
+		values[0] = CStringGetTextDatum(code);
+		values[1] = CStringGetTextDatum(t->region ? t->region : "");
+		values[2] = CStringGetTextDatum(t->place ? t->place : "");
+		values[3] = PointerGetDatum(cstring_to_text_with_len(e->numbers + (Size) pick.index * CD_E164_LEN,
+															 CD_E164_LEN));
+		values[4] = CStringGetTextDatum(cd_rule_name(pick.rule));
+		if (isnan(pick.distance_km))
+			nulls[5] = true;
+		else
+			values[5] = Float8GetDatum(pick.distance_km);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * Statement trigger on dialing_pools and area_codes: queue a relcache
+ * invalidation of the table, which every session (and every hot standby,
+ * through the commit record) processes after commit, and this session at
+ * once; the routing cache's callback then knows to look again.
+ */
+Datum
+invalidate_routing_cache(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("invalidate_routing_cache() must be called as a trigger")));
+	CacheInvalidateRelcache(td->tg_relation);
+	return PointerGetDatum(NULL);
+}
