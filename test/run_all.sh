@@ -62,7 +62,6 @@ else
 	fail 1 cppcheck
 fi
 
-# ---- pure-core unit tests ----
 count_tap() { # file label
 	local ok nok
 	ok=$(grep -c '^ok ' "$1")
@@ -71,6 +70,11 @@ count_tap() { # file label
 	[ "$nok" -gt 0 ] && { grep '^not ok ' "$1" | head -20; fail "$nok" "$2"; }
 	echo "   $2: $ok ok, $nok not ok"
 }
+note "versions in step"
+bash test/check_versions.sh >"$LOG/versions.log" 2>&1
+count_tap "$LOG/versions.log" "version checks"
+
+# ---- pure-core unit tests ----
 note "unit tests (ASan + UBSan)"
 if make unittest >"$LOG/unit.log" 2>&1; then :; else
 	tail -30 "$LOG/unit.log"

@@ -1,0 +1,43 @@
+-- A tour of custom_dialing: an organization registers Twilio credentials,
+-- creates a dialing pool as in the public API's example, and the database
+-- picks the nearest caller ID for each call.
+\pset pager off
+CREATE EXTENSION custom_dialing;
+SET search_path = custom_dialing, public;
+
+-- The organization's credentials handle (administrators register these).
+INSERT INTO twilio_credentials (id, owner_id, label)
+VALUES ('5f0c6d1e-8a4b-4c2d-9e7f-1a2b3c4d5e6f', '0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', 'main account');
+
+-- Create a pool: three numbers and the credentials, as in the API's example.
+SELECT jsonb_pretty(create_dialing_pool('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+    ARRAY['+12125550123', '+13125550123', '+14155550123'],
+    '5f0c6d1e-8a4b-4c2d-9e7f-1a2b3c4d5e6f')) AS created;
+
+-- The errors the API documents come back in the same envelope:
+SELECT jsonb_pretty(create_dialing_pool('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+    ARRAY['2125550123', '+1 415 555 0123'])) AS invalid_phone_numbers;
+SELECT jsonb_pretty(create_dialing_pool('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+    ARRAY['+12125550123'], '00000000-0000-4000-8000-000000000000')) AS invalid_credentials;
+-- ... and the others this implementation adds:
+SELECT jsonb_pretty(create_dialing_pool('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+    ARRAY['+12125550123', '+12125550123'], 'not-a-key')) AS duplicate_and_bad_key;
+SELECT jsonb_pretty(get_dialing_pool('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', 'pool-42')) AS invalid_pool_id;
+SELECT jsonb_pretty(get_dialing_pool('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+    '018f0000-0000-7000-8000-000000000000')) AS pool_not_found;
+
+-- Routing: the pool number nearest each callee, and why.
+SELECT id AS pool FROM dialing_pools LIMIT 1 \gset
+SELECT callee, pick_pool_number(:'pool', callee) AS caller_id,
+       explain_pool_pick(:'pool', callee)->>'rule' AS rule,
+       round((explain_pool_pick(:'pool', callee)->>'distance_km')::numeric) AS km
+FROM unnest(ARRAY['+12125550199', '+16465550199', '+17185550199', '+16175550199',
+                  '+13105550199', '+19075550199', '+18005550199']::us_e164[]) AS callee;
+SELECT jsonb_pretty(explain_pool_pick(:'pool', '+19075550199')) AS why_alaska_gets_san_francisco;
+
+-- Is it a good time to call? (8 a.m. to 9 p.m. local, in every zone of the area code)
+SELECT callee, within_calling_hours(callee, '2026-07-01 13:30:00+00') AS at_1330_utc
+FROM unnest(ARRAY['+12125550199', '+14155550199', '+18505550199']::us_e164[]) AS callee;
+
+-- Typed numbers become canonical ones.
+SELECT us_e164_normalize('(212) 555-0123') AS normalized, us_e164_kind('+18005550199') AS kind;
