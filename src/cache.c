@@ -23,8 +23,10 @@
  * later transaction of the session would route on stale data.  So routing
  * always follows the latest committed pool, whatever the isolation level.
  * The one exception is parallel mode, where no new snapshot may be taken:
- * there the query's snapshot is used and what it builds is marked untrusted,
- * to be checked again by the next lookup outside parallel mode.
+ * there the query's snapshot is used, and what it builds is trusted only by
+ * the same query (same local transaction and statement start); any later
+ * lookup checks it again.  A parallel query therefore routes on its own
+ * snapshot, and never leaves that view behind for later statements.
  */
 #include "cd_glue.h"
 
@@ -35,6 +37,7 @@
 #include "catalog/pg_type.h"
 #include "lib/ilist.h"
 #include "storage/itemptr.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -57,6 +60,7 @@ static MemoryContext geo_cxt = NULL;
 static cd_geo_cache *geo_cache = NULL;
 static uint64 geo_loaded_at = 0;	/* geo_inval_count the load began under */
 static bool geo_trusted = false;
+static cd_query_stamp geo_stamp;	/* query that loaded an untrusted geography */
 static uint64 geo_version_counter = 0;
 
 
@@ -68,6 +72,23 @@ static Size pool_bytes = 0;
 static SPIPlanPtr geo_plan = NULL;
 static SPIPlanPtr pool_version_plan = NULL;
 static SPIPlanPtr pool_row_plan = NULL;
+
+/* Identifies the running statement, in the leader and in parallel workers. */
+static void
+query_stamp(cd_query_stamp *q)
+{
+	q->lxid = MyProc->lxid;
+	q->stmt_start = GetCurrentStatementStartTimestamp();
+}
+
+static bool
+same_query(const cd_query_stamp *q)
+{
+	cd_query_stamp now;
+
+	query_stamp(&now);
+	return q->lxid == now.lxid && q->stmt_start == now.stmt_start;
+}
 
 void
 cd_cache_relcache_callback(Datum arg, Oid relid)
@@ -261,16 +282,23 @@ geo_load(void)
 	gc->version = ++geo_version_counter;
 	geo_loaded_at = started;
 	geo_trusted = !parallel;
+	query_stamp(&geo_stamp);
 	cd_cache_epoch++;
 }
 
 const cd_geo_cache *
 cd_geo_get(void)
 {
-	bool		fresh = geo_cache != NULL && geo_loaded_at == geo_inval_count;
+	bool		fresh;
 
-	/* In parallel mode a fresh-but-untrusted geography is the best there is. */
-	if (!fresh || (!geo_trusted && !IsInParallelMode()))
+	/*
+	 * Take in committed changes first: a statement that locks nothing (as
+	 * us_e164_kind or within_calling_hours alone in a transaction block)
+	 * would otherwise not see them.
+	 */
+	AcceptInvalidationMessages();
+	fresh = geo_cache != NULL && geo_loaded_at == geo_inval_count;
+	if (!fresh || !(geo_trusted || (IsInParallelMode() && same_query(&geo_stamp))))
 		geo_load();
 	return geo_cache;
 }
@@ -500,7 +528,8 @@ cd_pool_get(const pg_uuid_t *id)
 	if (e != NULL && e->route != NULL &&
 		e->geo_version == gc->version && e->relid == pools_relid)
 	{
-		if (e->checked_gen == pools_gen && (e->trusted || parallel))
+		if (e->checked_gen == pools_gen &&
+			(e->trusted || (parallel && same_query(&e->stamp))))
 		{
 			dlist_move_head(&pool_lru, &e->lru);
 			return e;
@@ -516,6 +545,7 @@ cd_pool_get(const pg_uuid_t *id)
 		{
 			e->checked_gen = gen0;
 			e->trusted = !parallel;
+			query_stamp(&e->stamp);
 			dlist_move_head(&pool_lru, &e->lru);
 			return e;
 		}
@@ -560,6 +590,7 @@ cd_pool_get(const pg_uuid_t *id)
 	e->geo_version = gc->version;
 	e->checked_gen = gen0;
 	e->trusted = !parallel;
+	query_stamp(&e->stamp);
 	e->bytes = MemoryContextMemAllocated(cxt, true);
 	pool_bytes += e->bytes;
 	dlist_push_head(&pool_lru, &e->lru);

@@ -14,6 +14,8 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "storage/itemptr.h"
+#include "datatype/timestamp.h"
+#include "storage/lock.h"
 #include "utils/uuid.h"
 
 #include "cd_alloc.h"
@@ -61,6 +63,13 @@ extern const cd_geo_cache *cd_geo_get(void);
 extern void cd_cache_relcache_callback(Datum arg, Oid relid);
 extern uint64 cd_cache_epoch;	/* bumped by anything that may free a pool entry */
 
+/* The running statement, to scope what parallel mode builds (cache.c). */
+typedef struct cd_query_stamp
+{
+	LocalTransactionId lxid;
+	TimestampTz stmt_start;
+} cd_query_stamp;
+
 /* A pool's cached routing entry (cache.c) */
 typedef struct cd_pool_entry
 {
@@ -74,7 +83,8 @@ typedef struct cd_pool_entry
 	Oid			relid;
 	uint64		geo_version;
 	uint64		checked_gen;	/* pools_gen at its last confirmation */
-	bool		trusted;
+	bool		trusted;		/* read under the latest snapshot */
+	cd_query_stamp stamp;		/* else: the query that read it */
 	Size		bytes;
 	dlist_node	lru;
 } cd_pool_entry;
