@@ -12,9 +12,11 @@ OBJS = $(CORE_OBJS) $(GLUE_OBJS)
 
 # The 1.0 install script is built from its source and the shipped area-code
 # CSV, so the geography a fresh CREATE EXTENSION loads is exactly data/'s.
-DATA_built = custom_dialing--1.0.sql
-DATA = data/nanp_area_codes.csv
-EXTRA_CLEAN = custom_dialing--1.0.sql test/bin fuzz/bin
+# The shipped CSV is installed too (as custom_dialing_nanp_area_codes.csv in
+# the extension directory), so an administrator can go back to it with
+# refresh_area_codes(pg_read_file(...)).
+DATA_built = custom_dialing--1.0.sql custom_dialing_nanp_area_codes.csv
+EXTRA_CLEAN = custom_dialing--1.0.sql custom_dialing_nanp_area_codes.csv test/bin fuzz/bin
 
 SHLIB_LINK = -luuid
 # The server's headers count as system headers, so -Wextra (which CI passes
@@ -33,6 +35,9 @@ include $(PGXS)
 custom_dialing--1.0.sql: src/sql/custom_dialing--1.0.sql.in data/nanp_area_codes.csv src/sql/embed_csv.sh
 	sh $(srcdir)/src/sql/embed_csv.sh $(srcdir)/src/sql/custom_dialing--1.0.sql.in $(srcdir)/data/nanp_area_codes.csv > $@.tmp
 	mv $@.tmp $@
+
+custom_dialing_nanp_area_codes.csv: data/nanp_area_codes.csv
+	cp $< $@
 
 # ---- pure-core unit tests and fuzzing, no server needed ----
 UNIT_CC ?= clang-14

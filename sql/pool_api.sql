@@ -173,3 +173,7 @@ SET custom_dialing.max_pool_size = 1000001;
 RESET custom_dialing.max_pool_size;
 SELECT count(*) AS pools_of_c, max(cardinality(phone_numbers)) AS largest FROM dialing_pools
 WHERE owner_id = 'cccccccc-0000-4000-8000-000000000003';
+
+-- leave nothing behind for the next test
+DELETE FROM dialing_pools;
+DELETE FROM twilio_credentials;
