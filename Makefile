@@ -27,7 +27,7 @@ REGRESS = type normalize tables pool_api security routing refresh calling_hours 
 REGRESS_OPTS = --load-extension=custom_dialing
 ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate
 ISOLATION_OPTS = --load-extension=custom_dialing
-TAP_TESTS =
+TAP_TESTS = 1
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

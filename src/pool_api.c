@@ -22,6 +22,7 @@
 #include <sys/time.h>
 #include <uuid/uuid.h>
 
+#include "access/xlog.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -126,6 +127,21 @@ arg_owner(FunctionCallInfo fcinfo)
 				 errmsg("owner_id must not be NULL"),
 				 errdetail("owner_id identifies the calling organization and comes from the application's authenticated context.")));
 	return PG_GETARG_UUID_P(0);
+}
+
+/*
+ * Pools can only change on the primary.  Said up front, so a standby answers
+ * in terms of pools rather than of the statement that would fail first.
+ */
+static void
+check_writable(const char *function)
+{
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("%s cannot run on a hot standby", function),
+				 errdetail("Dialing pools are changed on the primary server; a standby only routes."),
+				 errhint("Call %s on the primary.", function)));
 }
 
 /* Parses a canonical UUID text argument; NULL or malformed adds an error. */
@@ -425,6 +441,8 @@ create_dialing_pool(PG_FUNCTION_ARGS)
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 	int			ret;
 
+	check_writable("create_dialing_pool");
+
 	check_numbers(fcinfo, 1, &numbers, &errs);
 	spi_connect();
 	check_credentials(fcinfo, 2, owner, &key, &has_key, &errs);
@@ -515,6 +533,8 @@ update_dialing_pool(PG_FUNCTION_ARGS)
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 	int			ret;
 
+	check_writable("update_dialing_pool");
+
 	id_ok = check_uuid_arg(fcinfo, 1, "pool_id", "INVALID_POOL_ID", &id, &errs);
 	spi_connect();
 	if (id_ok)
@@ -565,6 +585,8 @@ delete_dialing_pool(PG_FUNCTION_ARGS)
 	Oid			types[2] = {UUIDOID, UUIDOID};
 	Datum		vals[2];
 	int			ret;
+
+	check_writable("delete_dialing_pool");
 
 	if (!check_uuid_arg(fcinfo, 1, "pool_id", "INVALID_POOL_ID", &id, &errs))
 		PG_RETURN_DATUM(envelope_error(&errs));

@@ -1,0 +1,201 @@
+# t/002_standby.pl - routing on a streaming hot standby
+#
+# Routing makes no writes and uses no randomness, so a hot standby must give
+# exactly the primary's answers, follow pool updates and area-code refreshes
+# as they are replayed (also in a session whose cache was built before the
+# change), and refuse every pool-changing call with a read-only error.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $owner = '0a000000-0000-4000-8000-000000000000';
+my $key = '1a000000-0000-4000-8000-000000000001';
+
+my $primary = PostgreSQL::Test::Cluster->new('primary');
+$primary->init(allows_streaming => 1);
+# Statements carry a whole area-code CSV: keep them out of the logs.
+$primary->append_conf('postgresql.conf', "log_statement = 'none'");
+$primary->start;
+$primary->safe_psql('postgres', qq{
+CREATE EXTENSION custom_dialing;
+INSERT INTO custom_dialing.twilio_credentials (id, owner_id, label)
+VALUES ('$key', '$owner', 'standby test');
+});
+
+$primary->backup('bkp');
+my $standby = PostgreSQL::Test::Cluster->new('standby');
+$standby->init_from_backup($primary, 'bkp', has_streaming => 1);
+$standby->start;
+
+# The pool is created after the backup, so the standby learns of it only by
+# streaming.  Twenty numbers: two in 212 and one in its overlay 646 (sticky
+# choice among equals), a spread of area codes for the nearest rule, and a
+# toll-free number that only takes part in the fallback.
+my @numbers = qw(
+  +12125550101 +12125550102 +16465550103 +13125550104 +14155550105
+  +16175550106 +17135550107 +13055550108 +12065550109 +13035550110
+  +14045550111 +19075550112 +18085550113 +18005550114 +15125550115
+  +16025550116 +17025550117 +16155550118 +15035550119 +16125550120);
+my $pool = $primary->safe_psql('postgres', qq{
+	SELECT custom_dialing.create_dialing_pool('$owner', '{@{[join ',', @numbers]}}', '$key')->'data'->>'id'});
+like($pool, qr/^[0-9a-f-]{36}$/, 'a 20-number pool is created on the primary');
+$primary->wait_for_catchup($standby);
+
+# 1,000 callees, generated deterministically: area codes 200-999 visited in
+# a fixed order (geographic, overlays, toll-free, N11, 555, unassigned), one
+# in a hundred with an area code starting 0 or 1 (invalid NANP).
+my $callees = q{
+	SELECT n, ('+1'
+	    || CASE WHEN n % 100 = 0 THEN pg_catalog.lpad(((n / 100) * 37 % 200)::text, 3, '0')
+	            ELSE (200 + (n * 37) % 800)::text END
+	    || pg_catalog.lpad(((n * 7919 + 12345) % 10000000)::text, 7, '0'))::custom_dialing.us_e164 AS callee
+	FROM pg_catalog.generate_series(1, 1000) AS n};
+
+# One line per callee: the pick and its explanation.
+my $picks_sql = qq{
+	WITH callees AS ($callees)
+	SELECT n || ' ' || callee || ' ' || custom_dialing.pick_pool_number('$pool', callee)
+	       || ' ' || custom_dialing.explain_pool_pick('$pool', callee)::text
+	FROM callees ORDER BY n};
+
+sub picks
+{
+	my ($output) = @_;
+	return [ split /\n/, $output ];
+}
+
+# The callee set really is mixed, and exercises every routing rule.
+is( $primary->safe_psql('postgres', qq{
+		WITH callees AS ($callees)
+		SELECT string_agg(k, ',' ORDER BY k) FROM (
+		  SELECT DISTINCT custom_dialing.us_e164_kind(callee) AS k FROM callees) s}),
+	'geographic,invalid_nanp,non_geographic,not_area_code,toll_free,unassigned',
+	'the callees cover every kind of area code');
+is( $primary->safe_psql('postgres', qq{
+		WITH callees AS ($callees)
+		SELECT string_agg(r, ',' ORDER BY r) FROM (
+		  SELECT DISTINCT custom_dialing.explain_pool_pick('$pool', callee)->>'rule' AS r
+		  FROM callees) s}),
+	'area_code,fallback,nearest,overlay',
+	'the callees exercise every routing rule');
+
+my $before = picks($primary->safe_psql('postgres', $picks_sql));
+is(scalar @$before, 1000, 'the primary answers for 1,000 callees');
+is_deeply(picks($standby->safe_psql('postgres', $picks_sql)), $before,
+	'the standby picks the same numbers with the same explanations');
+
+# A session on the standby that builds its cache now and keeps it.
+my $bg = $standby->background_psql('postgres');
+my $bg_pid = $bg->query_safe('SELECT pg_backend_pid()');
+is_deeply(picks($bg->query_safe($picks_sql)), $before,
+	'a long-lived standby session agrees with the primary (cache warmed)');
+
+# ---- an update on the primary reaches the warmed standby session ----
+
+my @new_numbers = qw(
+  +13125550104 +14155550105 +12125550201 +17185550202 +12145550203
+  +14045550204 +12065550205 +16175550206 +13035550207 +16025550208
+  +19075550209 +18085550210 +18885550211 +15125550212 +16155550213);
+is( $primary->safe_psql('postgres', qq{
+	SELECT custom_dialing.update_dialing_pool('$owner', '$pool',
+		'{@{[join ',', @new_numbers]}}', NULL)->>'status'}),
+	'success', 'the pool is updated on the primary');
+$primary->wait_for_catchup($standby);
+
+my $after_update = picks($primary->safe_psql('postgres', $picks_sql));
+isnt(join("\n", @$after_update), join("\n", @$before), 'the update changes picks on the primary');
+my %in_new = map { $_ => 1 } @new_numbers;
+is(scalar(grep { !$in_new{ (split / /)[2] } } @$after_update), 0,
+	'every pick after the update is one of the new numbers');
+is_deeply(picks($bg->query_safe($picks_sql)), $after_update,
+	'the warmed standby session answers with the updated numbers');
+is($bg->query_safe('SELECT pg_backend_pid()'), $bg_pid, '(in the same standby session)');
+is_deeply(picks($standby->safe_psql('postgres', $picks_sql)), $after_update,
+	'a new standby session answers with the updated numbers');
+is( $standby->safe_psql('postgres', "SELECT custom_dialing.get_dialing_pool('$owner', '$pool')"),
+	$primary->safe_psql('postgres', "SELECT custom_dialing.get_dialing_pool('$owner', '$pool')"),
+	'get_dialing_pool reads the same pool on the standby');
+
+# ---- an area-code refresh on the primary reaches the standby ----
+
+# The current geography as CSV, with 406 (Montana) removed and 907 moved
+# from Anchorage to Portland, Maine, where it becomes the nearest pool area
+# code for Maine's 207.
+my $csv = $primary->safe_psql('postgres', q{
+	COPY (
+	  SELECT npa, country,
+	         CASE npa WHEN '907' THEN 'ME' ELSE region END AS region,
+	         CASE npa WHEN '907' THEN 'Portland' ELSE place END AS place,
+	         CASE npa WHEN '907' THEN 43.6591 ELSE lat END AS lat,
+	         CASE npa WHEN '907' THEN -70.2568 ELSE lon END AS lon,
+	         CASE npa WHEN '907' THEN 'America/New_York' ELSE time_zone END AS time_zone,
+	         CASE npa WHEN '907' THEN 'America/New_York'
+	              ELSE pg_catalog.array_to_string(time_zones, ' ') END AS time_zones,
+	         pg_catalog.array_to_string(overlays, ' ') AS overlays, kind,
+	         CASE WHEN in_service THEN 'true' ELSE 'false' END AS in_service, note
+	  FROM custom_dialing.area_codes WHERE npa <> '406' ORDER BY npa)
+	TO STDOUT WITH (FORMAT csv, HEADER)});
+
+my $maine = "SELECT custom_dialing.pick_pool_number('$pool', '+12075550100')";
+is($bg->query_safe($maine), '+16175550206', 'before the refresh, Maine is served from Boston');
+
+is( $primary->safe_psql('postgres', qq{
+	SELECT removed::text || ' ' || changed::text FROM custom_dialing.refresh_area_codes(\$csv\$$csv\$csv\$)}),
+	'{406} {907}', 'refresh_area_codes on the primary removes 406 and moves 907');
+$primary->wait_for_catchup($standby);
+
+my $after_refresh = picks($primary->safe_psql('postgres', $picks_sql));
+isnt(join("\n", @$after_refresh), join("\n", @$after_update),
+	'the refresh changes picks on the primary');
+is_deeply(picks($bg->query_safe($picks_sql)), $after_refresh,
+	'the warmed standby session routes by the refreshed geography');
+is($bg->query_safe($maine), '+19075550209', 'Maine is now served by the moved 907');
+is($bg->query_safe(q{SELECT custom_dialing.us_e164_kind('+14065550100')}), 'unassigned',
+	'the removed 406 is unassigned on the standby');
+is_deeply(picks($standby->safe_psql('postgres', $picks_sql)), $after_refresh,
+	'a new standby session routes by the refreshed geography');
+my $area_codes_sql = 'SELECT string_agg(a::text, E\'\n\' ORDER BY npa) FROM custom_dialing.area_codes a';
+is($standby->safe_psql('postgres', $area_codes_sql),
+	$primary->safe_psql('postgres', $area_codes_sql),
+	'area_codes on the standby equals the primary\'s');
+
+$bg->quit;
+
+# ---- pool-changing calls on the standby: read-only errors ----
+
+my %calls = (
+	'create_dialing_pool (with credentials)' =>
+	  "SELECT custom_dialing.create_dialing_pool('$owner', '{+12125550999}', '$key')",
+	'create_dialing_pool (without credentials)' =>
+	  "SELECT custom_dialing.create_dialing_pool('$owner', '{+12125550999}')",
+	'update_dialing_pool' =>
+	  "SELECT custom_dialing.update_dialing_pool('$owner', '$pool', '{+12125550999}', NULL)",
+	'delete_dialing_pool' =>
+	  "SELECT custom_dialing.delete_dialing_pool('$owner', '$pool')",
+	'refresh_area_codes' =>
+	  "SELECT custom_dialing.refresh_area_codes(\$csv\$$csv\$csv\$)");
+for my $name (sort keys %calls)
+{
+	my ($out, $err) = ('', '');
+	my $rc = $standby->psql('postgres', "\\set VERBOSITY verbose\n$calls{$name}",
+		stdout => \$out, stderr => \$err);
+	isnt($rc, 0, "$name fails on the standby");
+	like($err, qr/ERROR:\s+25006:/, "$name on the standby raises SQLSTATE 25006");
+	like($err, qr/cannot run on a hot standby/, "$name on the standby says so");
+	my ($message) = $err =~ /(ERROR:.*)/;
+	diag("standby $name: " . ($message // $err));
+}
+
+# Nothing changed on the standby, and it still agrees with the primary.
+is($standby->safe_psql('postgres', "SELECT count(*) FROM custom_dialing.dialing_pools"),
+	'1', 'the standby still has exactly the one pool');
+is_deeply(picks($standby->safe_psql('postgres', $picks_sql)), $after_refresh,
+	'the standby still answers as the primary does');
+
+$standby->stop;
+$primary->stop;
+done_testing();

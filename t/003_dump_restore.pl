@@ -1,0 +1,225 @@
+# t/003_dump_restore.pl - pg_dump / pg_restore keep pools, credentials and
+# a refreshed geography
+#
+# The user data (credentials, pools) and the CSV of the last
+# refresh_area_codes() are extension configuration tables, so pg_dump writes
+# their rows; on restore, CREATE EXTENSION first installs the shipped
+# geography and reloading the stored CSV rebuilds area_codes from it.  This
+# test proves that a database restored from a custom-format dump with
+# pg_restore, and one restored from a plain-format dump with psql, are
+# indistinguishable from the original: same rows, same refreshed (not
+# shipped) area codes, same picks and explanations.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('dump');
+$node->init;
+# Statements carry a whole area-code CSV: keep them out of the log.
+$node->append_conf('postgresql.conf', "log_statement = 'none'");
+$node->start;
+
+$node->safe_psql('postgres', 'CREATE DATABASE src');
+$node->safe_psql('postgres', 'CREATE DATABASE shipped');
+$node->safe_psql('shipped', 'CREATE EXTENSION custom_dialing');
+$node->safe_psql('src', 'CREATE EXTENSION custom_dialing');
+
+# ---- the original database ----
+
+my @owners = map { sprintf('0%s000000-0000-4000-8000-000000000000', $_) } qw(a b c);
+my %key;
+for my $o (0 .. 2)
+{
+	for my $k (1 .. 2)
+	{
+		$key{"$o.$k"} = sprintf('1%s000000-0000-4000-8000-00000000000%d', (qw(a b c))[$o], $k);
+		# labels with quotes, a tab and non-ASCII text, fixed creation times
+		$node->safe_psql('src', qq{
+			INSERT INTO custom_dialing.twilio_credentials (id, owner_id, label, created_at)
+			VALUES ('$key{"$o.$k"}', '$owners[$o]', E'key $k of owner $o: ''prod''\\tZürich',
+			        '2024-0$k-1$o 10:30:00+00')});
+	}
+}
+
+sub create_pool
+{
+	my ($owner, $numbers_sql, $key) = @_;
+	my $k = defined $key ? "'$key'" : 'NULL';
+	my $r = $node->safe_psql('src', qq{
+		SELECT r->>'status' || ' ' || coalesce(r->'data'->>'id', r::text)
+		FROM custom_dialing.create_dialing_pool('$owner', $numbers_sql, $k) r});
+	my ($status, $id) = split / /, $r, 2;
+	is($status, 'success', "pool $id created") or diag($r);
+	return $id;
+}
+
+my %pool;
+# 1,000 numbers over the whole 200-999 range of area codes (geographic ones,
+# toll-free, unassigned ...), all distinct.
+$pool{big} = create_pool($owners[0], q{ARRAY(
+	SELECT '+1' || (200 + (n * 37) % 800)::text || pg_catalog.lpad((n * 1237 % 10000000)::text, 7, '0')
+	FROM pg_catalog.generate_series(1, 1000) n)}, $key{'0.1'});
+$pool{twenty} = create_pool($owners[0], q{'{+12125550101,+12125550102,+16465550103,
+	+13125550104,+14155550105,+16175550106,+17135550107,+13055550108,+12065550109,
+	+13035550110,+14045550111,+19075550112,+18085550113,+18005550114,+15125550115,
+	+16025550116,+17025550117,+16155550118,+15035550119,+16125550120}'}, $key{'0.2'});
+$pool{three} = create_pool($owners[1], q{'{+13125550001,+14065550002,+19075550003}'}, undef);
+$pool{tollfree} = create_pool($owners[1], q{'{+18005550100}'}, $key{'1.1'});
+$pool{updated} = create_pool($owners[2], q{'{+12125550301}'}, $key{'2.1'});
+$pool{deleted} = create_pool($owners[2], q{'{+12125550401}'}, $key{'2.2'});
+is( $node->safe_psql('src', qq{
+	SELECT custom_dialing.update_dialing_pool('$owners[2]', '$pool{updated}',
+		'{+17185550302,+12075550303,+14065550304}', NULL)->>'status'}),
+	'success', 'a pool is updated (numbers replaced, credentials removed)');
+is( $node->safe_psql('src', qq{
+	SELECT custom_dialing.delete_dialing_pool('$owners[2]', '$pool{deleted}')->>'status'}),
+	'success', 'a pool is deleted');
+
+# A refreshed geography that differs from the shipped one: 406 (Montana)
+# removed, 907 moved from Anchorage to Portland, Maine.
+my $csv = $node->safe_psql('src', q{
+	COPY (
+	  SELECT npa, country,
+	         CASE npa WHEN '907' THEN 'ME' ELSE region END AS region,
+	         CASE npa WHEN '907' THEN 'Portland' ELSE place END AS place,
+	         CASE npa WHEN '907' THEN 43.6591 ELSE lat END AS lat,
+	         CASE npa WHEN '907' THEN -70.2568 ELSE lon END AS lon,
+	         CASE npa WHEN '907' THEN 'America/New_York' ELSE time_zone END AS time_zone,
+	         CASE npa WHEN '907' THEN 'America/New_York'
+	              ELSE pg_catalog.array_to_string(time_zones, ' ') END AS time_zones,
+	         pg_catalog.array_to_string(overlays, ' ') AS overlays, kind,
+	         CASE WHEN in_service THEN 'true' ELSE 'false' END AS in_service, note
+	  FROM custom_dialing.area_codes WHERE npa <> '406' ORDER BY npa)
+	TO STDOUT WITH (FORMAT csv, HEADER)});
+is( $node->safe_psql('src', qq{
+	SELECT added::text || ' ' || removed::text || ' ' || changed::text
+	FROM custom_dialing.refresh_area_codes(\$csv\$$csv\$csv\$)}),
+	'{} {406} {907}', 'refresh_area_codes removes 406 and moves 907');
+
+# 1,000 callees, generated deterministically over every kind of area code.
+my $callees = q{
+	SELECT n, ('+1'
+	    || CASE WHEN n % 100 = 0 THEN pg_catalog.lpad(((n / 100) * 37 % 200)::text, 3, '0')
+	            ELSE (200 + (n * 37) % 800)::text END
+	    || pg_catalog.lpad(((n * 7919 + 12345) % 10000000)::text, 7, '0'))::custom_dialing.us_e164 AS callee
+	FROM pg_catalog.generate_series(1, 1000) AS n};
+
+sub lines
+{
+	my ($db, $sql) = @_;
+	return [ split /\n/, $node->safe_psql($db, $sql) ];
+}
+
+# Everything a user of the database can observe, each part sorted.
+sub snapshot
+{
+	my ($db) = @_;
+	my %s;
+	$s{credentials} = lines($db,
+		'SELECT c::text FROM custom_dialing.twilio_credentials c ORDER BY id');
+	$s{pools} = lines($db,
+		'SELECT p::text FROM custom_dialing.dialing_pools p ORDER BY id');
+	$s{area_codes} = lines($db,
+		'SELECT a::text FROM custom_dialing.area_codes a ORDER BY npa');
+	$s{area_codes_refresh} = lines($db,
+		'SELECT r::text FROM custom_dialing.area_codes_refresh r');
+	$s{api} = lines($db, join(' UNION ALL ',
+		map { "SELECT custom_dialing.list_dialing_pools('$_')::text" } @owners));
+	$s{kinds} = lines($db, qq{
+		WITH callees AS ($callees)
+		SELECT n || ' ' || custom_dialing.us_e164_kind(callee) FROM callees ORDER BY n});
+	# every pool, every callee: the number and its explanation
+	$s{picks} = lines($db, qq{
+		WITH callees AS ($callees)
+		SELECT p.id || ' ' || c.n || ' ' || custom_dialing.pick_pool_number(p.id, c.callee)
+		       || ' ' || custom_dialing.explain_pool_pick(p.id, c.callee)::text
+		FROM custom_dialing.dialing_pools p CROSS JOIN callees c
+		ORDER BY p.id, c.n});
+	$s{coverage} = lines($db, qq{
+		SELECT c::text FROM custom_dialing.dialing_pools p, custom_dialing.pool_coverage(p.id) c
+		WHERE p.id = '$pool{twenty}' ORDER BY c.area_code});
+	return \%s;
+}
+
+my $orig = snapshot('src');
+is(scalar @{ $orig->{pools} }, 5, 'the original database has five pools');
+is(scalar @{ $orig->{picks} }, 5000, 'picks recorded for 1,000 callees in each pool');
+is( $node->safe_psql('src', qq{
+	SELECT pg_catalog.cardinality(phone_numbers) FROM custom_dialing.dialing_pools
+	WHERE id = '$pool{big}'}), '1000', 'one pool holds 1,000 numbers');
+is( $node->safe_psql('src', qq{
+	WITH callees AS ($callees)
+	SELECT string_agg(DISTINCT custom_dialing.explain_pool_pick('$pool{twenty}', callee)->>'rule', ',')
+	FROM callees}),
+	'area_code,fallback,nearest,overlay', 'the callees exercise every routing rule');
+
+# The refreshed geography is not the shipped one, so comparing it below
+# really tells the two apart.
+my $shipped = lines('shipped', 'SELECT a::text FROM custom_dialing.area_codes a ORDER BY npa');
+isnt(join("\n", @{ $orig->{area_codes} }), join("\n", @$shipped),
+	'the refreshed area_codes differs from the shipped one');
+is($node->safe_psql('src', q{SELECT custom_dialing.us_e164_kind('+14065550100')}),
+	'unassigned', 'the removed 406 is unassigned in the original');
+
+# ---- dump and restore ----
+
+my $tmp = PostgreSQL::Test::Utils::tempdir;
+
+$node->command_ok([ 'pg_dump', '-Fc', '-f', "$tmp/src.dump", '-d', $node->connstr('src') ],
+	'pg_dump -Fc');
+$node->command_ok([ 'pg_dump', '-Fp', '-f', "$tmp/src.sql", '-d', $node->connstr('src') ],
+	'pg_dump -Fp');
+
+$node->safe_psql('postgres', 'CREATE DATABASE restored_custom');
+$node->command_ok(
+	[ 'pg_restore', '--exit-on-error', '-d', $node->connstr('restored_custom'), "$tmp/src.dump" ],
+	'pg_restore of the custom-format dump into a fresh database');
+
+$node->safe_psql('postgres', 'CREATE DATABASE restored_plain');
+$node->command_ok(
+	[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('restored_plain'),
+		'-f', "$tmp/src.sql" ],
+	'psql restores the plain-format dump into a fresh database');
+
+# A restored database, read in new sessions (so routing caches are built
+# from the restored rows), must equal the original in every part.
+sub compare_with_original
+{
+	my ($db) = @_;
+	my $got = snapshot($db);
+	for my $part (sort keys %$orig)
+	{
+		is_deeply($got->{$part}, $orig->{$part}, "$db: $part identical to the original");
+	}
+	is($node->safe_psql($db, q{SELECT custom_dialing.us_e164_kind('+14065550100')}),
+		'unassigned', "$db: the removed 406 stays removed");
+	is($node->safe_psql($db, q{SELECT place FROM custom_dialing.area_codes WHERE npa = '907'}),
+		'Portland', "$db: 907 stays moved");
+}
+
+compare_with_original('restored_custom');
+compare_with_original('restored_plain');
+
+# A restored database is fully live: the ownership rule still holds, and an
+# update there is routed at once.
+is( $node->safe_psql('restored_custom', qq{
+	SELECT custom_dialing.update_dialing_pool('$owners[0]', '$pool{twenty}',
+		'{+12075550999}', '$key{"1.1"}')->'errors'->0->>'error'}),
+	'INVALID_CREDENTIALS', 'restored: another owner\'s credentials are still refused');
+is( $node->safe_psql('restored_custom', qq{
+	SELECT custom_dialing.update_dialing_pool('$owners[0]', '$pool{twenty}',
+		'{+12075550999,+19075550998}', '$key{"0.1"}')->>'status'}),
+	'success', 'restored: a pool can be updated');
+is( $node->safe_psql('restored_custom', qq{
+	SELECT custom_dialing.pick_pool_number('$pool{twenty}', '+12075550100')}),
+	'+12075550999', 'restored: routing follows the update');
+is( $node->safe_psql('restored_custom', qq{
+	SELECT custom_dialing.explain_pool_pick('$pool{twenty}', '+16175550100')->>'number'}),
+	'+19075550998', 'restored: routing uses the refreshed geography (907 in Maine is nearest to Boston)');
+
+$node->stop;
+done_testing();
