@@ -114,6 +114,40 @@ RESET ROLE;
 SELECT count(*) AS evil_rows FROM regress_evil.dialing_pools;
 SELECT count(*) AS temp_rows FROM pg_temp.dialing_pools;
 
+-- Nobody in: for every pool function, owner B asking about owner A's pool
+-- or credentials gets exactly the answer for something that does not exist,
+-- and A's data is untouched.  (Tables are qualified: the temporary
+-- look-alikes above still exist.)
+SET search_path = custom_dialing, public;
+INSERT INTO custom_dialing.twilio_credentials (id, owner_id) VALUES
+  ('22222222-2222-4222-8222-222222222222', 'bbbbbbbb-0000-4000-8000-000000000002');
+SELECT create_dialing_pool('aaaaaaaa-0000-4000-8000-000000000001', ARRAY['+12125550123'],
+  '11111111-1111-4111-8111-111111111111')->'data'->>'id' AS a_pool \gset
+SELECT phone_numbers AS a_numbers_before FROM custom_dialing.dialing_pools WHERE id = :'a_pool' \gset
+SELECT f AS function,
+       replace(theirs::text, :'a_pool', '<id>') = replace(missing::text, '01900000-0000-7000-8000-00000000ffff', '<id>') AS same_as_missing,
+       theirs->'errors'->0->>'error' AS answer
+FROM (VALUES
+  ('get_dialing_pool',
+   get_dialing_pool('bbbbbbbb-0000-4000-8000-000000000002', :'a_pool'),
+   get_dialing_pool('bbbbbbbb-0000-4000-8000-000000000002', '01900000-0000-7000-8000-00000000ffff')),
+  ('update_dialing_pool',
+   update_dialing_pool('bbbbbbbb-0000-4000-8000-000000000002', :'a_pool', ARRAY['+13105550123'], NULL),
+   update_dialing_pool('bbbbbbbb-0000-4000-8000-000000000002', '01900000-0000-7000-8000-00000000ffff', ARRAY['+13105550123'], NULL)),
+  ('delete_dialing_pool',
+   delete_dialing_pool('bbbbbbbb-0000-4000-8000-000000000002', :'a_pool'),
+   delete_dialing_pool('bbbbbbbb-0000-4000-8000-000000000002', '01900000-0000-7000-8000-00000000ffff')),
+  ('create_dialing_pool with A''s credentials',
+   create_dialing_pool('bbbbbbbb-0000-4000-8000-000000000002', ARRAY['+13105550123'], '11111111-1111-4111-8111-111111111111'),
+   create_dialing_pool('bbbbbbbb-0000-4000-8000-000000000002', ARRAY['+13105550123'], '33333333-3333-4333-8333-333333333333')),
+  ('update_dialing_pool of own pool with A''s credentials',
+   update_dialing_pool('aaaaaaaa-0000-4000-8000-000000000001', :'a_pool', ARRAY['+13105550123'], '22222222-2222-4222-8222-222222222222'),
+   update_dialing_pool('aaaaaaaa-0000-4000-8000-000000000001', :'a_pool', ARRAY['+13105550123'], '33333333-3333-4333-8333-333333333333'))
+) AS t(f, theirs, missing);
+SELECT jsonb_array_length(list_dialing_pools('bbbbbbbb-0000-4000-8000-000000000002')->'data') AS b_sees_pools;
+SELECT phone_numbers = :'a_numbers_before' AS a_numbers_unchanged, encrypted_key FROM custom_dialing.dialing_pools WHERE id = :'a_pool';
+SELECT count(*) AS b_pools FROM custom_dialing.dialing_pools WHERE owner_id = 'bbbbbbbb-0000-4000-8000-000000000002';
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA regress_evil CASCADE;
