@@ -345,7 +345,7 @@ pool_entry_remove(cd_pool_entry *e)
 
 /* Drops least recently used pools until under the bound, sparing keep. */
 static void
-pool_evict(cd_pool_entry *keep)
+pool_evict(const cd_pool_entry *keep)
 {
 	Size		limit = (Size) cd_cache_size_kb * 1024;
 

@@ -46,6 +46,10 @@ PG_FUNCTION_INFO_V1(delete_dialing_pool);
 	"'created_at', pg_catalog.to_char(pg_catalog.timezone('UTC', created_at), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), " \
 	"'updated_at', pg_catalog.to_char(pg_catalog.timezone('UTC', updated_at), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
 
+/* The success envelope, built by the same query that reads or writes. */
+#define SUCCESS(data) \
+	"pg_catalog.jsonb_build_object('status', 'success', 'data', " data ", 'errors', NULL)"
+
 #define POOLS CD_SCHEMA ".dialing_pools"
 #define CREDS CD_SCHEMA ".twilio_credentials"
 
@@ -103,16 +107,6 @@ envelope_error(api_errors *errs)
 
 	initStringInfo(&out);
 	appendStringInfo(&out, "{\"status\": \"error\", \"data\": null, \"errors\": [%s]}", errs->buf.data);
-	return DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
-}
-
-static Datum
-envelope_success(const char *data_json)
-{
-	StringInfoData out;
-
-	initStringInfo(&out);
-	appendStringInfo(&out, "{\"status\": \"success\", \"data\": %s, \"errors\": null}", data_json);
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data));
 }
 
@@ -348,14 +342,16 @@ check_credentials(FunctionCallInfo fcinfo, int argno, const pg_uuid_t *owner,
  * trigger that invalidates the routing caches would never fire.
  */
 
-/* Copies the first column of the first row (a jsonb) out as text. */
-static char *
-first_json(void)
+/* The first column of the first row: the envelope the query built. */
+static Datum
+first_datum(void)
 {
 	bool		isnull;
 	Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 
-	return isnull ? "null" : JsonbToCString(NULL, &DatumGetJsonbP(d)->root, 0);
+	if (isnull)
+		elog(ERROR, "pool query returned NULL");
+	return d;
 }
 
 static void
@@ -453,7 +449,7 @@ create_dialing_pool(PG_FUNCTION_ARGS)
 	prepare_kept(&plan_insert,
 				 "INSERT INTO " POOLS " (id, owner_id, phone_numbers, encrypted_key, created_at, updated_at)"
 				 " VALUES ($1, $2, $3::" CD_SCHEMA ".us_e164[], $4, pg_catalog.now(), pg_catalog.now())"
-				 " RETURNING " POOL_JSON,
+				 " RETURNING " SUCCESS(POOL_JSON),
 				 4, types);
 	vals[0] = UUIDPGetDatum(&id);
 	vals[1] = UUIDPGetDatum(owner);
@@ -464,7 +460,7 @@ create_dialing_pool(PG_FUNCTION_ARGS)
 	ret = SPI_execute_plan(plan_insert, vals, nulls, false, 0);
 	if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "inserting the dialing pool failed: %s", SPI_result_code_string(ret));
-	return finish(envelope_success(first_json()));
+	return finish(first_datum());
 }
 
 Datum
@@ -477,14 +473,14 @@ list_dialing_pools(PG_FUNCTION_ARGS)
 
 	spi_connect();
 	prepare_kept(&plan_list,
-				 "SELECT COALESCE(pg_catalog.jsonb_agg(" POOL_JSON " ORDER BY created_at, id), '[]')"
+				 "SELECT " SUCCESS("COALESCE(pg_catalog.jsonb_agg(" POOL_JSON " ORDER BY created_at, id), '[]')")
 				 " FROM " POOLS " WHERE owner_id OPERATOR(pg_catalog.=) $1",
 				 1, types);
 	vals[0] = UUIDPGetDatum(owner);
 	ret = SPI_execute_plan(plan_list, vals, NULL, true, 1);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "listing dialing pools failed: %s", SPI_result_code_string(ret));
-	return finish(envelope_success(first_json()));
+	return finish(first_datum());
 }
 
 Datum
@@ -501,7 +497,7 @@ get_dialing_pool(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(envelope_error(&errs));
 	spi_connect();
 	prepare_kept(&plan_get,
-				 "SELECT " POOL_JSON " FROM " POOLS
+				 "SELECT " SUCCESS(POOL_JSON) " FROM " POOLS
 				 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2",
 				 2, types);
 	vals[0] = UUIDPGetDatum(&id);
@@ -514,7 +510,7 @@ get_dialing_pool(PG_FUNCTION_ARGS)
 		pool_not_found(&errs, &id);
 		return finish(envelope_error(&errs));
 	}
-	return finish(envelope_success(first_json()));
+	return finish(first_datum());
 }
 
 Datum
@@ -562,7 +558,7 @@ update_dialing_pool(PG_FUNCTION_ARGS)
 				 "UPDATE " POOLS " SET phone_numbers = $3::" CD_SCHEMA ".us_e164[],"
 				 " encrypted_key = $4, updated_at = pg_catalog.now()"
 				 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2"
-				 " RETURNING " POOL_JSON,
+				 " RETURNING " SUCCESS(POOL_JSON),
 				 4, utypes);
 	vals[0] = UUIDPGetDatum(&id);
 	vals[1] = UUIDPGetDatum(owner);
@@ -573,7 +569,7 @@ update_dialing_pool(PG_FUNCTION_ARGS)
 	ret = SPI_execute_plan(plan_update, vals, nulls, false, 0);
 	if (ret != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "updating the dialing pool failed: %s", SPI_result_code_string(ret));
-	return finish(envelope_success(first_json()));
+	return finish(first_datum());
 }
 
 Datum
@@ -594,7 +590,7 @@ delete_dialing_pool(PG_FUNCTION_ARGS)
 	prepare_kept(&plan_delete,
 				 "DELETE FROM " POOLS
 				 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2"
-				 " RETURNING " POOL_JSON,
+				 " RETURNING " SUCCESS(POOL_JSON),
 				 2, types);
 	vals[0] = UUIDPGetDatum(&id);
 	vals[1] = UUIDPGetDatum(owner);
@@ -606,5 +602,5 @@ delete_dialing_pool(PG_FUNCTION_ARGS)
 		pool_not_found(&errs, &id);
 		return finish(envelope_error(&errs));
 	}
-	return finish(envelope_success(first_json()));
+	return finish(first_datum());
 }

@@ -55,7 +55,10 @@ fi
 note "cppcheck"
 if cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 	--inline-suppr --suppress=missingIncludeSystem --std=c11 \
-	-I src/core src/core >"$LOG/cppcheck.log" 2>&1 && ! [ -s "$LOG/cppcheck.log" ]; then
+	-I src/core src/core >"$LOG/cppcheck.log" 2>&1 && ! [ -s "$LOG/cppcheck.log" ] &&
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+	--inline-suppr --suppress=missingIncludeSystem --suppress=missingInclude --std=c11 \
+	-I src/core src/*.c >>"$LOG/cppcheck.log" 2>&1 && ! [ -s "$LOG/cppcheck.log" ]; then
 	pass 1
 else
 	cat "$LOG/cppcheck.log"
