@@ -1,65 +1,65 @@
 /*
  * cd_route.c - the routing decision: for every callee area code, the rule of
  * the ladder that applies and the set of candidate pool numbers, computed
- * once per pool; inside a set, a sticky and fair choice by multi-probe
- * consistent hashing.  Pure C (C11, libc, libm); no server headers, no
- * malloc: all memory comes from the caller's cd_alloc.
+ * once per pool; inside a set, a sticky and fair choice by rendezvous
+ * (highest-random-weight) hashing.  Pure C (C11, libc, libm); no server
+ * headers, no malloc: all memory comes from the caller's cd_alloc.
  *
- * The choice (Appleton and O'Reilly, "Multi-probe consistent hashing", 2015):
- * every number n has CD_ROUTE_POINTS points on a 64-bit ring, derived from
- * cd_route_hash(n); a callee c has CD_ROUTE_PROBES probe points.  For each
- * probe the distance (clockwise, mod 2^64) to the next point of a candidate
- * in the set is taken; the callee gets the candidate at the smallest such
- * distance over all probes, ties going to the smaller national number.
- * Written per candidate: score(c, n) = min over probes j and points v of
- * (point_v(n) - probe_j(c)) mod 2^64, and the callee takes the candidate with
- * the smallest (score, national number).  The score does not depend on which
- * other numbers are in the set, so each callee has a fixed order of
- * preference over all numbers: the answer is the same while the set is
- * unchanged, removing a number moves only the callees that had it, and
- * adding one moves only the callees that now take it.
+ * The choice (Thaler and Ravishankar, "Using name-based mappings to increase
+ * hit rates", 1998): a callee c and a number n have a weight w(c, n), a
+ * pseudo-random 64-bit function of the pair; the callee gets the candidate
+ * of largest weight, ties going to the smaller national number.  A weight
+ * does not depend on which other numbers are in the set, so each callee has
+ * a fixed order of preference over all numbers: the answer is the same while
+ * the set is unchanged, removing a number moves only the callees that had
+ * it, and adding one moves only the callees that now take it (1/(k+1) of a
+ * set of k in expectation).  Each number of a set is the most preferred one
+ * for the same share of callees in expectation, whatever the set: no number
+ * is favoured by where its hash happens to fall.  The price is one weight
+ * per candidate at each pick, which is cheap for the few candidates an area
+ * code usually has and linear in the size of the set otherwise.
  *
- * Why several points per number: with one point, a number's share of
- * callees is about K/(K-1) * (1 - exp(-(K-1) g)) of its fair share, g its
- * preceding gap on the ring in units of the mean gap and K the probes.  More
- * probes cap the largest share near fair, but gaps are exponentially
- * distributed, so whatever K about one number in twenty gets under three
- * quarters of its fair share, and some almost nothing.  Several points per
- * number average several gaps.  Measured over random sets of 2 to 50
- * numbers and 100,000 callees: with 8 points and 21 probes 92-100% of the
- * numbers are within 10% of their fair share and none of the sets of up to
- * 10 has one outside 25%; with one point and 21 probes 77-93% are within
- * 10% and a fifth of the sets of 5 have a number outside 25%.
+ * The weight, with mix64 the MurmurHash3 finalizer (a bijection on uint64):
+ *   h(x)      = cd_route_hash(x) = mix64(x ^ HASH_SALT), for callees and numbers
+ *   key(n)    = mix64(h(n) + KEY_STEP)
+ *   w(c, n)   = mix64(h(c) ^ key(n))
+ * Why this combiner: for a fixed callee, n -> w(c, n) is a composition of
+ * bijections, so distinct numbers never have equal weights (the tie rule is
+ * there for completeness); for a fixed number, h(c) -> w(c, n) is a
+ * bijection too, so a number's weights are spread evenly over callees; with
+ * two candidates, h(c) -> h(c) ^ key(n1) ^ key(n2) exchanges their weights,
+ * so exactly half of all callee hashes prefer each.  The number's side is
+ * hashed a second time, with its own constant, so that the two operands of
+ * the XOR come from different functions: mix64(h(c) ^ h(n)) would be
+ * symmetric (w(c, n) = w(n, c)) and would give every callee the smallest
+ * weight, mix64(0), for its own number; with different functions an equal
+ * XOR for two pairs is a 64-bit coincidence unrelated to the numbers.  A
+ * plain XOR without the final mix64 would order candidates by the highest
+ * bit in which their key differs from h(c), which is not fair.  key(n) is
+ * computed once, when the pool is built, so a pick costs one mix64 per
+ * candidate.
  *
- * COMPATIBILITY: the hash functions, their constants, CD_ROUTE_POINTS and
- * CD_ROUTE_PROBES define which number every callee gets.  Changing any of
- * them moves callees between numbers on upgrade, so they must never change.
- * They use only unsigned 64-bit integer arithmetic (no floating point, no
- * byte order, no seeds from the environment), so every platform gives the
- * same answers.
+ * COMPATIBILITY: mix64, HASH_SALT, KEY_STEP and the formulas above define
+ * which number every callee gets.  Changing any of them moves callees
+ * between numbers on upgrade, so they are frozen.  They use only unsigned
+ * 64-bit integer arithmetic (no floating point, no byte order, no seeds from
+ * the environment), so every platform gives the same answers.
  *
- * Layout: a candidate set keeps its numbers' points sorted (uint64 array)
- * with a parallel uint32 array of indexes into the numbers given to
- * cd_route_build, and a bucket index on the top b bits of the point, b the
- * smallest with 2^b >= numbers in the set: bucket i holds the first
- * position whose point is >= i << (64 - b).  Points are uniform, so a
- * probe's successor is found in O(1) expected steps (a scan of 4 to 8
- * points, one or two cache lines) and a pick costs CD_ROUTE_PROBES probes
- * whatever the pool's size.  Candidate sets are unions of whole area
- * codes of the pool, so they are named by the list of area codes they
+ * Layout: set 0 (every number) keeps its members in ascending national
+ * number, so each area code's numbers are one run of it and a set of one
+ * area code is a view of that run.  A set of several area codes (overlays,
+ * or a distance tie) is a view too when its area codes are next to each
+ * other in the pool, otherwise a copy of their runs one after another,
+ * which keeps it in ascending order as well.  A member is key(n) (uint64) in
+ * one array and the index of n among the numbers given to cd_route_build
+ * (uint32) at the same position in another, so the pick loop reads
+ * sequential memory only.  Sets are named by the list of area codes they
  * contain and identical sets are stored once.
  */
 #include "cd_route.h"
 
 #include <math.h>
 #include <string.h>
-
-/*
- * Points per number and probes per callee (see above for why).  Part of the
- * compatibility contract.
- */
-#define CD_ROUTE_POINTS 8
-#define CD_ROUTE_PROBES 21
 
 #define MAX_NATIONAL UINT64_C(9999999999)
 #define NPA_DIVISOR UINT64_C(10000000)
@@ -68,32 +68,31 @@
 #define GROUP_INVALID CD_NPA_SLOTS
 #define N_GROUPS (CD_NPA_SLOTS + 1)
 
+/* npa[] value of a number that is not a national number */
+#define NPA_NONE UINT16_MAX
+
 /* route[] word: set id << 3 | distance-varies flag << 2 | rule */
 #define ROUTE_RULE_MASK 3u
 #define ROUTE_VARY 4u
 #define ROUTE_SET_SHIFT 3
 
-/* Sets of more area codes than this are filled by filtering all numbers. */
-#define MERGE_MAX_WAYS 16
-
 /* Key space (area codes) kept for deduplicating multi-area-code sets. */
 #define KEYBUF_SIZE 4096
 
-/* ---------- the hash (fixed forever, see COMPATIBILITY) ---------- */
+/* Runs longer than this are heapsorted, shorter ones insertion-sorted. */
+#define INSERTION_MAX 16
+
+/* ---------- the weight (frozen, see COMPATIBILITY) ---------- */
+
+#define MIX_M1 UINT64_C(0xff51afd7ed558ccd)
+#define MIX_M2 UINT64_C(0xc4ceb9fe1a85ec53)
+#define HASH_SALT UINT64_C(0x243f6a8885a308d3)	/* pi, fractional hex digits */
+#define KEY_STEP UINT64_C(0x9e3779b97f4a7c15)	/* 2^64 / golden ratio */
 
 /*
  * The 64-bit finalizer of MurmurHash3 (fmix64): xor-shift by 33, multiply,
  * xor-shift, multiply, xor-shift.  A bijection on uint64.
  */
-#define MIX_M1 UINT64_C(0xff51afd7ed558ccd)
-#define MIX_M2 UINT64_C(0xc4ceb9fe1a85ec53)
-
-/* Salts and steps keep number points and callee probes independent. */
-#define POINT_SALT UINT64_C(0x243f6a8885a308d3)	/* pi, fractional hex digits */
-#define PROBE_SALT UINT64_C(0x13198a2e03707344)	/* the digits that follow */
-#define POINT_STEP UINT64_C(0xbf58476d1ce4e5b9)	/* odd (a SplitMix64 multiplier) */
-#define PROBE_STEP UINT64_C(0x9e3779b97f4a7c15)	/* 2^64 / golden ratio */
-
 static inline uint64_t
 mix64(uint64_t x)
 {
@@ -108,33 +107,23 @@ mix64(uint64_t x)
 uint64_t
 cd_route_hash(uint64_t national)
 {
-	return mix64(national ^ POINT_SALT);
+	return mix64(national ^ HASH_SALT);
 }
 
-/* Point v (0 <= v < CD_ROUTE_POINTS) of a number whose hash is h. */
+/* The number's side of every weight. */
 static inline uint64_t
-number_point(uint64_t h, unsigned v)
+number_key(uint64_t national)
 {
-	return mix64(h + (uint64_t) v * POINT_STEP);
-}
-
-/* Probe j (0 <= j < CD_ROUTE_PROBES) of a callee. */
-static inline uint64_t
-probe_point(uint64_t callee_h, unsigned j)
-{
-	return mix64(callee_h + (uint64_t) (j + 1) * PROBE_STEP);
+	return mix64(cd_route_hash(national) + KEY_STEP);
 }
 
 /* ---------- the pool ---------- */
 
-/* A set holds size * CD_ROUTE_POINTS points, sorted by (point, number). */
+/* A set: size members from position off of keys[] and index[]. */
 typedef struct route_set
 {
-	size_t		off;			/* first point in points[] and index[] */
-	size_t		boff;			/* first bucket in buckets[]; none when
-								 * size == 1 */
-	uint32_t	size;			/* numbers, >= 1 */
-	uint32_t	shift;			/* 64 - bucket bits */
+	size_t		off;
+	uint32_t	size;			/* >= 1 */
 } route_set;
 
 /* Distance for an overlay route whose overlays lie at different points. */
@@ -147,18 +136,15 @@ typedef struct route_vary
 struct cd_route_pool
 {
 	size_t		bytes;			/* everything allocated for this pool */
-	uint32_t	n_numbers;
-	uint32_t	n_sets;
 	uint32_t	n_vary;
 	uint32_t	route[CD_NPA_SLOTS];	/* by callee area code */
 	double		km[CD_NPA_SLOTS];	/* distance when it does not vary */
-	uint64_t   *numbers;		/* copy of the numbers, for ties and area
-								 * codes */
+	uint64_t   *keys;			/* key(n) of the members of every set */
+	uint32_t   *index;			/* the member's index into the numbers */
+	uint16_t   *npa;			/* area code of each number, by index, or
+								 * NPA_NONE */
 	route_set  *sets;			/* sets[0] is every number (fallback) */
 	route_vary *vary;			/* sorted by key */
-	uint64_t   *points;
-	uint32_t   *index;
-	uint32_t   *buckets;
 };
 
 static const char *const rule_names[] = {
@@ -182,45 +168,27 @@ cd_route_bytes(const cd_route_pool *pool)
 /* ---------- pick ---------- */
 
 /*
- * Position (within set s) of the point that callee takes: the smallest
- * (clockwise distance from a probe to the next point, national number).
+ * Position of the member of largest weight for a callee whose hash is hc,
+ * among size >= 2 members.  Members are in ascending national number and
+ * only a strictly larger weight replaces the best, so a tie keeps the
+ * smaller number.  The loop has no branch on the data: the weights are
+ * independent of each other and the running maximum is kept with
+ * conditional moves, so the multiplications of successive members overlap.
  */
 static uint32_t
-choose(const cd_route_pool *pool, const route_set *s, uint64_t callee)
+choose(const uint64_t *keys, uint32_t size, uint64_t hc)
 {
-	const uint64_t *pts = pool->points + s->off;
-	const uint32_t *idx = pool->index + s->off;
-	const uint32_t *bk = pool->buckets + s->boff;
-	uint32_t	n_points = s->size * CD_ROUTE_POINTS;
-	uint64_t	h;
-	uint64_t	best_d = UINT64_MAX;
-	uint32_t	best = UINT32_MAX;
-	unsigned	j;
+	uint64_t	best_w = mix64(hc ^ keys[0]);
+	uint32_t	best = 0;
+	uint32_t	i;
 
-	if (s->size == 1)
-		return 0;
-
-	h = mix64(callee ^ PROBE_SALT);
-	for (j = 0; j < CD_ROUTE_PROBES; j++)
+	for (i = 1; i < size; i++)
 	{
-		uint64_t	p = probe_point(h, j);
-		uint64_t	b = p >> s->shift;
-		uint32_t	pos = bk[b];
-		uint32_t	end = bk[b + 1];
-		uint64_t	d;
+		uint64_t	w = mix64(hc ^ keys[i]);
+		bool		better = w > best_w;
 
-		while (pos < end && pts[pos] < p)
-			pos++;
-		if (pos == n_points)
-			pos = 0;			/* past the last point: wrap around the ring */
-		d = pts[pos] - p;		/* mod 2^64 */
-		if (best == UINT32_MAX || d < best_d ||
-			(d == best_d && idx[pos] != idx[best] &&
-			 pool->numbers[idx[pos]] < pool->numbers[idx[best]]))
-		{
-			best_d = d;
-			best = pos;
-		}
+		best = better ? i : best;
+		best_w = better ? w : best_w;
 	}
 	return best;
 }
@@ -252,8 +220,8 @@ cd_route_pick(const cd_route_pool *pool, uint64_t callee, cd_pick *out)
 	double		km;
 	int			npa = -1;
 	const route_set *s;
+	size_t		pos;
 	uint32_t	i;
-	uint64_t	chosen;
 
 	if (callee <= MAX_NATIONAL)
 	{
@@ -269,13 +237,15 @@ cd_route_pick(const cd_route_pool *pool, uint64_t callee, cd_pick *out)
 	}
 
 	s = &pool->sets[r >> ROUTE_SET_SHIFT];
-	i = pool->index[s->off + choose(pool, s, callee)];
-	chosen = pool->numbers[i];
+	pos = s->off;
+	if (s->size > 1)
+		pos += choose(pool->keys + s->off, s->size, cd_route_hash(callee));
+	i = pool->index[pos];
 
 	out->index = (int) i;
 	out->rule = (cd_rule) (r & ROUTE_RULE_MASK);
 	out->candidates = (int) s->size;
-	out->chosen_npa = chosen <= MAX_NATIONAL ? (int) (chosen / NPA_DIVISOR) : -1;
+	out->chosen_npa = pool->npa[i] == NPA_NONE ? -1 : (int) pool->npa[i];
 	if ((r & ROUTE_VARY) && npa >= 0 && out->chosen_npa >= 0)
 		km = vary_km(pool, (uint32_t) npa * 1000u + (uint32_t) out->chosen_npa);
 	out->distance_km = km;
@@ -287,18 +257,20 @@ cd_route_pick(const cd_route_pool *pool, uint64_t callee, cd_pick *out)
 typedef struct build_state
 {
 	const cd_geo *geo;
-	const uint64_t *numbers;
 	uint32_t	n;
 	uint32_t	counts[N_GROUPS];	/* pool numbers per area code */
+	uint32_t	start[N_GROUPS];	/* first position of each area code's
+									 * numbers in set 0 */
 	uint16_t	located[CD_NPA_SLOTS];	/* located area codes in the pool,
 										 * ascending */
 	int			n_located;
 	/* sets before layout: at most the fallback set plus one per callee */
 	uint32_t	n_sets;
 	uint32_t	set_size[CD_NPA_SLOTS + 1];
+	uint32_t	set_view[CD_NPA_SLOTS + 1];	/* position in set 0 of a view */
 	int16_t		set_origin[CD_NPA_SLOTS + 1];	/* callee whose key made a
-												 * multi-area-code set, else
-												 * -1 */
+												 * copied set, else -1 (a
+												 * view of set 0) */
 	int32_t		group_set[N_GROUPS];	/* set of one area code's numbers */
 	/* keys of the multi-area-code sets, for deduplication */
 	int			n_keys;
@@ -416,16 +388,24 @@ route_key(const build_state *st, unsigned c, uint16_t *key, int *len,
 	return CD_RULE_NEAREST;
 }
 
-/* The set a key of two or more area codes names, creating it if new. */
+/*
+ * The set a key of two or more area codes names, creating it if new: a view
+ * of set 0 when no other pool area code lies between the key's, else a copy.
+ */
 static uint32_t
 multi_set(build_state *st, unsigned origin, const uint16_t *key, int len)
 {
-	uint64_t	size = 0;
+	uint64_t	size = st->counts[key[0]];
+	bool		contiguous = true;
 	int			i;
 	uint32_t	id;
 
-	for (i = 0; i < len; i++)
+	for (i = 1; i < len; i++)
+	{
 		size += st->counts[key[i]];
+		if (st->start[key[i]] != st->start[key[i - 1]] + st->counts[key[i - 1]])
+			contiguous = false;
+	}
 	if (size == st->n)
 		return 0;				/* every number: the fallback set */
 
@@ -438,7 +418,8 @@ multi_set(build_state *st, unsigned origin, const uint16_t *key, int len)
 
 	id = st->n_sets++;
 	st->set_size[id] = (uint32_t) size;
-	st->set_origin[id] = (int16_t) origin;
+	st->set_view[id] = st->start[key[0]];
+	st->set_origin[id] = contiguous ? -1 : (int16_t) origin;
 	/* remember the key; when space runs out, later sets are just not shared */
 	if (st->key_used + len <= KEYBUF_SIZE)
 	{
@@ -452,50 +433,27 @@ multi_set(build_state *st, unsigned origin, const uint16_t *key, int len)
 	return id;
 }
 
-/*
- * Bucket bits of a set of size numbers: the smallest b with 2^b >= size, so
- * that a bucket holds 4 to 8 points (one or two cache lines) on average.
- */
-static inline unsigned
-bucket_bits(uint32_t size)
-{
-	unsigned	b = 0;
-
-	while ((UINT64_C(1) << b) < size)
-		b++;
-	return b;
-}
-
-static inline size_t
-bucket_slots(uint32_t size)
-{
-	return size < 2 ? 0 : ((size_t) 1 << bucket_bits(size)) + 1;
-}
-
-/* Order of points in a set: by point, then by national number. */
+/* Order of set 0 while it holds national numbers: by number, then index. */
 static inline bool
-entry_less(const uint64_t *numbers, const uint64_t *pts, const uint32_t *idx,
-		   size_t a, size_t b)
+entry_less(const uint64_t *nat, const uint32_t *idx, size_t a, size_t b)
 {
-	return pts[a] < pts[b] ||
-		(pts[a] == pts[b] && numbers[idx[a]] < numbers[idx[b]]);
+	return nat[a] < nat[b] || (nat[a] == nat[b] && idx[a] < idx[b]);
 }
 
 static inline void
-swap_entries(uint64_t *pts, uint32_t *idx, size_t a, size_t b)
+swap_entries(uint64_t *nat, uint32_t *idx, size_t a, size_t b)
 {
-	uint64_t	tp = pts[a];
+	uint64_t	tn = nat[a];
 	uint32_t	ti = idx[a];
 
-	pts[a] = pts[b];
+	nat[a] = nat[b];
 	idx[a] = idx[b];
-	pts[b] = tp;
+	nat[b] = tn;
 	idx[b] = ti;
 }
 
 static void
-sift_down(const uint64_t *numbers, uint64_t *pts, uint32_t *idx,
-		  size_t root, size_t len)
+sift_down(uint64_t *nat, uint32_t *idx, size_t root, size_t len)
 {
 	for (;;)
 	{
@@ -503,32 +461,38 @@ sift_down(const uint64_t *numbers, uint64_t *pts, uint32_t *idx,
 
 		if (child >= len)
 			return;
-		if (child + 1 < len && entry_less(numbers, pts, idx, child, child + 1))
+		if (child + 1 < len && entry_less(nat, idx, child, child + 1))
 			child++;
-		if (!entry_less(numbers, pts, idx, root, child))
+		if (!entry_less(nat, idx, root, child))
 			return;
-		swap_entries(pts, idx, root, child);
+		swap_entries(nat, idx, root, child);
 		root = child;
 	}
 }
 
 /*
- * Sorts a run expected to be tiny (one bucket): insertion sort, or heapsort
- * when the run is long, so that no input can make the build quadratic.
+ * Sorts one area code's run of set 0 by (national number, index): nothing to
+ * do when it is already in order (a pool entered in order), insertion sort
+ * when short, else heapsort, which needs no memory and is never quadratic.
  */
 static void
-sort_run(const uint64_t *numbers, uint64_t *pts, uint32_t *idx, size_t len)
+sort_run(uint64_t *nat, uint32_t *idx, size_t len)
 {
 	size_t		i;
 
-	if (len > 24)
+	for (i = 1; i < len && !entry_less(nat, idx, i, i - 1); i++)
+		;
+	if (i >= len)
+		return;
+
+	if (len > INSERTION_MAX)
 	{
 		for (i = len / 2; i-- > 0;)
-			sift_down(numbers, pts, idx, i, len);
+			sift_down(nat, idx, i, len);
 		for (i = len - 1; i > 0; i--)
 		{
-			swap_entries(pts, idx, 0, i);
-			sift_down(numbers, pts, idx, 0, i);
+			swap_entries(nat, idx, 0, i);
+			sift_down(nat, idx, 0, i);
 		}
 		return;
 	}
@@ -536,149 +500,8 @@ sort_run(const uint64_t *numbers, uint64_t *pts, uint32_t *idx, size_t len)
 	{
 		size_t		k;
 
-		for (k = i; k > 0 && entry_less(numbers, pts, idx, k, k - 1); k--)
-			swap_entries(pts, idx, k, k - 1);
-	}
-}
-
-/*
- * Sorts points (with their indexes) by (point, number): an in-place
- * most-significant-digit radix sort, 8 bits a level, runs of a few points
- * finished by sort_run.  Each level partitions without scratch memory:
- * end[d] starts as the end of digit d's range; a point not yet in its range
- * is swapped into the slot just below that end, which then moves down, so
- * that end[d] finishes at the start of the range.  Each level writes 256
- * sequential streams, which keeps it cache-friendly on large sets; on
- * uniform points it is two levels deep for a million points.
- */
-static void
-radix_sort(const uint64_t *numbers, uint64_t *pts, uint32_t *idx, uint32_t len,
-		   unsigned shift)
-{
-	uint32_t	end[257];
-	uint32_t	pos;
-	unsigned	d;
-
-	if (len <= 24)
-	{
-		sort_run(numbers, pts, idx, len);
-		return;
-	}
-
-	memset(end, 0, sizeof(end));
-	for (pos = 0; pos < len; pos++)
-		end[(pts[pos] >> shift) & 0xff]++;
-	for (d = 1; d < 256; d++)
-		end[d] += end[d - 1];
-	end[256] = len;
-
-	/* the points below pos are in their ranges */
-	pos = 0;
-	while (pos < len)
-	{
-		unsigned	digit = (unsigned) ((pts[pos] >> shift) & 0xff);
-
-		if (pos >= end[digit])
-			pos++;
-		else
-		{
-			end[digit]--;
-			swap_entries(pts, idx, pos, end[digit]);
-		}
-	}
-
-	for (d = 0; d < 256; d++)
-	{
-		uint32_t	from = end[d];
-		uint32_t	n_run = end[d + 1] - from;
-
-		if (shift == 0)
-			sort_run(numbers, pts + from, idx + from, n_run);	/* equal points */
-		else
-			radix_sort(numbers, pts + from, idx + from, n_run, shift - 8);
-	}
-}
-
-/* The bucket index of a set whose points are already sorted. */
-static void
-index_sorted(const uint64_t *pts, uint32_t *bk, uint32_t n_points, unsigned shift)
-{
-	size_t		nb = (size_t) 1 << (64 - shift);
-	size_t		i;
-	uint32_t	pos = 0;
-
-	for (i = 0; i < nb; i++)
-	{
-		while (pos < n_points && (pts[pos] >> shift) < i)
-			pos++;
-		bk[i] = pos;
-	}
-	bk[nb] = n_points;
-}
-
-/*
- * Fills a multi-area-code set from the sets of its area codes by a k-way
- * merge, or for many area codes by filtering the (sorted) fallback set.
- */
-static void
-fill_multi(cd_route_pool *pool, const build_state *st, const route_set *dst,
-		   const uint16_t *key, int len)
-{
-	uint64_t   *out_p = pool->points + dst->off;
-	uint32_t   *out_i = pool->index + dst->off;
-	size_t		k = 0;
-
-	if (len <= MERGE_MAX_WAYS)
-	{
-		size_t		head[MERGE_MAX_WAYS];
-		size_t		end[MERGE_MAX_WAYS];
-		int			i;
-
-		for (i = 0; i < len; i++)
-		{
-			const route_set *g = &pool->sets[st->group_set[key[i]]];
-
-			head[i] = g->off;
-			end[i] = g->off + (size_t) g->size * CD_ROUTE_POINTS;
-		}
-		for (;;)
-		{
-			int			w = -1;
-
-			for (i = 0; i < len; i++)
-			{
-				if (head[i] < end[i] &&
-					(w < 0 || entry_less(pool->numbers, pool->points, pool->index,
-										 head[i], head[w])))
-					w = i;
-			}
-			if (w < 0)
-				break;
-			out_p[k] = pool->points[head[w]];
-			out_i[k] = pool->index[head[w]];
-			k++;
-			head[w]++;
-		}
-	}
-	else
-	{
-		bool		member[N_GROUPS];
-		size_t		n_points = (size_t) st->n * CD_ROUTE_POINTS;
-		size_t		e;
-		int			i;
-
-		memset(member, 0, sizeof(member));
-		for (i = 0; i < len; i++)
-			member[key[i]] = true;
-		for (e = 0; e < n_points; e++)
-		{
-			if (member[group_of(pool->numbers[pool->index[e]])])
-			{
-				out_p[k] = pool->points[e];
-				out_i[k] = pool->index[e];
-				k++;
-			}
-		}
+		for (k = i; k > 0 && entry_less(nat, idx, k, k - 1); k--)
+			swap_entries(nat, idx, k, k - 1);
 	}
 }
 
@@ -696,39 +519,40 @@ cd_route_build(const cd_geo *geo, const uint64_t *numbers, int n,
 	build_state *st = &st_space;
 	cd_route_pool *pool;
 	uint16_t	key[N_GROUPS];
-	size_t		cursor[N_GROUPS];
-	size_t		total_p = 0;
-	size_t		total_b = 0;
+	uint32_t	cursor[N_GROUPS];
+	uint64_t	total = 0;
 	size_t		n_vary = 0;
-	size_t		sz_numbers,
-				sz_points,
+	size_t		sz_keys,
 				sz_sets,
 				sz_vary,
 				sz_index,
-				sz_buckets,
+				sz_npa,
 				block_size;
 	char	   *block;
 	uint32_t	i;
 	unsigned	c;
 
-	/* every set's point positions must fit uint32 */
-	if (n < 1 || (uint64_t) n > UINT32_MAX / CD_ROUTE_POINTS - 1)
+	if (n < 1)
 		return NULL;
 
 	memset(st, 0, sizeof(*st));
 	st->geo = geo;
-	st->numbers = numbers;
 	st->n = (uint32_t) n;
 
 	for (i = 0; i < st->n; i++)
 		st->counts[group_of(numbers[i])]++;
+	for (c = 0; c < N_GROUPS; c++)
+	{
+		st->start[c] = (uint32_t) total;
+		total += st->counts[c];
+	}
 	for (c = 200; c < CD_NPA_SLOTS; c++)
 	{
 		if (st->counts[c] > 0 && npa_located(geo, c))
 			st->located[st->n_located++] = (uint16_t) c;
 	}
 
-	/* set 0: every number; then one set per located area code of the pool */
+	/* set 0: every number; then one view per located area code of the pool */
 	st->n_sets = 1;
 	st->set_size[0] = st->n;
 	st->set_origin[0] = -1;
@@ -744,6 +568,7 @@ cd_route_build(const cd_geo *geo, const uint64_t *numbers, int n,
 		{
 			st->group_set[g] = (int32_t) st->n_sets;
 			st->set_size[st->n_sets] = st->counts[g];
+			st->set_view[st->n_sets] = st->start[g];
 			st->set_origin[st->n_sets] = -1;
 			st->n_sets++;
 		}
@@ -777,104 +602,94 @@ cd_route_build(const cd_geo *geo, const uint64_t *numbers, int n,
 	/* one block for everything whose size depends on the pool */
 	for (i = 0; i < st->n_sets; i++)
 	{
-		total_p += (size_t) st->set_size[i] * CD_ROUTE_POINTS;
-		total_b += bucket_slots(st->set_size[i]);
+		if (st->set_origin[i] >= 0)
+			total += st->set_size[i];
 	}
-	if (total_p > SIZE_MAX / 32 || total_b > SIZE_MAX / 8)
+	if (total > SIZE_MAX / 16)
 		return NULL;
-	sz_numbers = (size_t) st->n * sizeof(uint64_t);
-	sz_points = total_p * sizeof(uint64_t);
+	sz_keys = (size_t) total * sizeof(uint64_t);
 	sz_sets = align8(st->n_sets * sizeof(route_set));
 	sz_vary = align8(n_vary * sizeof(route_vary));
-	sz_index = total_p * sizeof(uint32_t);
-	sz_buckets = total_b * sizeof(uint32_t);
-	block_size = sz_numbers + sz_points + sz_sets + sz_vary + sz_index + sz_buckets;
+	sz_index = (size_t) total * sizeof(uint32_t);
+	sz_npa = (size_t) st->n * sizeof(uint16_t);
+	block_size = sz_keys + sz_sets + sz_vary + sz_index + sz_npa;
 	block = cd_zalloc(alloc, block_size);
 	if (block == NULL)
 		return NULL;
 	pool->bytes = sizeof(cd_route_pool) + block_size;
-	pool->numbers = (uint64_t *) block;
-	block += sz_numbers;
-	pool->points = (uint64_t *) block;
-	block += sz_points;
+	pool->keys = (uint64_t *) block;
+	block += sz_keys;
 	pool->sets = (route_set *) block;
 	block += sz_sets;
 	pool->vary = (route_vary *) block;
 	block += sz_vary;
 	pool->index = (uint32_t *) block;
 	block += sz_index;
-	pool->buckets = (uint32_t *) block;
-	pool->n_numbers = st->n;
-	pool->n_sets = st->n_sets;
+	pool->npa = (uint16_t *) block;
 	pool->n_vary = (uint32_t) n_vary;
-	memcpy(pool->numbers, numbers, sz_numbers);
 	{
-		size_t		off = 0;
-		size_t		boff = 0;
+		size_t		off = st->n;
 
 		for (i = 0; i < st->n_sets; i++)
 		{
 			route_set  *s = &pool->sets[i];
 
-			s->off = off;
-			s->boff = boff;
 			s->size = st->set_size[i];
-			s->shift = 64 - bucket_bits(s->size);
-			off += (size_t) s->size * CD_ROUTE_POINTS;
-			boff += bucket_slots(s->size);
+			if (st->set_origin[i] >= 0)
+			{
+				s->off = off;
+				off += s->size;
+			}
+			else
+				s->off = st->set_view[i];
 		}
 	}
 
-	/* set 0, sorted */
+	/*
+	 * Set 0: the numbers by area code, then sorted within each area code,
+	 * so in ascending national number; keys[] holds the numbers themselves
+	 * until they are in place.
+	 */
+	memcpy(cursor, st->start, sizeof(cursor));
 	for (i = 0; i < st->n; i++)
 	{
-		uint64_t	h = cd_route_hash(numbers[i]);
-		unsigned	v;
+		uint32_t	at = cursor[group_of(numbers[i])]++;
 
-		for (v = 0; v < CD_ROUTE_POINTS; v++)
-		{
-			pool->points[(size_t) i * CD_ROUTE_POINTS + v] = number_point(h, v);
-			pool->index[(size_t) i * CD_ROUTE_POINTS + v] = i;
-		}
+		pool->keys[at] = numbers[i];
+		pool->index[at] = i;
+		pool->npa[i] = numbers[i] <= MAX_NATIONAL ?
+			(uint16_t) (numbers[i] / NPA_DIVISOR) : NPA_NONE;
 	}
-	radix_sort(pool->numbers, pool->points, pool->index, st->n * CD_ROUTE_POINTS, 56);
-
-	/* the sets of one area code, taken in order from set 0 */
 	for (c = 0; c < N_GROUPS; c++)
-		cursor[c] = st->group_set[c] > 0 ? pool->sets[st->group_set[c]].off : 0;
-	for (i = 0; i < st->n * CD_ROUTE_POINTS; i++)
 	{
-		uint32_t	g = group_of(numbers[pool->index[i]]);
-
-		if (st->group_set[g] > 0)
-		{
-			size_t		at = cursor[g]++;
-
-			pool->points[at] = pool->points[i];
-			pool->index[at] = pool->index[i];
-		}
+		if (st->counts[c] > 1)
+			sort_run(pool->keys + st->start[c], pool->index + st->start[c], st->counts[c]);
 	}
+	for (i = 0; i < st->n; i++)
+		pool->keys[i] = number_key(pool->keys[i]);
 
-	/* the sets of several area codes, from the sets of their area codes */
+	/* the copied sets: their area codes' runs, in ascending area code */
 	for (i = 1; i < st->n_sets; i++)
 	{
+		const route_set *s = &pool->sets[i];
+		size_t		at = s->off;
 		int			len;
+		int			k;
 		double		km;
 		bool		vary;
 
 		if (st->set_origin[i] < 0)
 			continue;
 		(void) route_key(st, (unsigned) st->set_origin[i], key, &len, &km, &vary);
-		fill_multi(pool, st, &pool->sets[i], key, len);
-	}
+		for (k = 0; k < len; k++)
+		{
+			uint32_t	from = st->start[key[k]];
+			uint32_t	count = st->counts[key[k]];
 
-	for (i = 0; i < st->n_sets; i++)
-	{
-		const route_set *s = &pool->sets[i];
-
-		if (s->size >= 2)
-			index_sorted(pool->points + s->off, pool->buckets + s->boff,
-						 s->size * CD_ROUTE_POINTS, s->shift);
+			memcpy(pool->keys + at, pool->keys + from, count * sizeof(uint64_t));
+			memcpy(pool->index + at, pool->index + from, count * sizeof(uint32_t));
+			at += count;
+		}
 	}
 
 	/* distances of overlay routes whose candidates lie at different points */

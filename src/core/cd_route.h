@@ -14,16 +14,22 @@
  *                 every pool number.
  * Pool numbers whose own area code has no location take part only in step 4.
  *
- * Among the candidates of a step the choice is sticky and fair: multi-probe
- * consistent hashing (see cd_route.c) over a 64-bit hash of each number.  The
- * hash is fixed by this file's algorithm and must never change: an upgrade
- * must not move callees.  Each callee has a fixed order of preference over
- * all possible numbers and takes the most preferred candidate present, so
- * removing a number moves only the callees that had it, and adding one moves
- * only the callees that now prefer it.
+ * Among the candidates of a step the choice is sticky and fair: rendezvous
+ * (highest-random-weight) hashing, see cd_route.c.  Every pair of callee and
+ * number has a pseudo-random 64-bit weight computed from their hashes; the
+ * callee gets the candidate of largest weight, ties going to the smaller
+ * national number.  So each callee has a fixed order of preference over all
+ * possible numbers and takes the most preferred candidate present: the same
+ * callee gets the same number while the set is unchanged, whatever order the
+ * pool lists its numbers in; removing a number moves only the callees that
+ * had it, and adding one moves only the callees that now prefer it; every
+ * candidate is the favourite of an equal share of callees in expectation.
+ * The weight is fixed by cd_route.c's algorithm and constants, which are
+ * frozen: an upgrade must not move callees.
  *
  * All work that depends on the pool is done once in cd_route_build; a pick is
- * a table lookup by callee area code plus a constant number of probes.
+ * a table lookup by callee area code plus one weight per candidate of the
+ * route (none when there is a single candidate).
  */
 #ifndef CD_ROUTE_H
 #define CD_ROUTE_H
@@ -74,7 +80,10 @@ extern void cd_route_pick(const cd_route_pool *pool, uint64_t callee, cd_pick *o
 /* Bytes allocated for the pool's structure (for cache accounting). */
 extern size_t cd_route_bytes(const cd_route_pool *pool);
 
-/* The stable 64-bit hash of a 10-digit national number (exposed for tests). */
+/*
+ * The frozen 64-bit hash of a 10-digit national number, a callee's or a pool
+ * number's, from which the weights are computed (exposed for tests).
+ */
 extern uint64_t cd_route_hash(uint64_t national);
 
 #endif							/* CD_ROUTE_H */

@@ -2,8 +2,9 @@
  * test_route.c - unit tests of the routing core (cd_route.c): the ladder
  * (area_code, overlay, nearest, fallback) on real coordinates from
  * data/nanp_area_codes.csv, distances, and the properties of the sticky
- * choice (same answer, even spread, minimal movement), checked against a
- * slow reference definition of the choice written out below.
+ * choice by rendezvous hashing (same answer, even spread, minimal movement),
+ * checked against a slow reference definition of the weights written out
+ * below.
  */
 #include <math.h>
 #include <stdint.h>
@@ -122,11 +123,12 @@ km_between(int a, int b)
 /* ---------- the reference definition of the choice ---------- */
 
 /*
- * Written out independently of cd_route.c, slowly: score(c, n) = min over
- * the number's 8 points and the callee's 21 probes of the clockwise
- * distance (mod 2^64) from probe to point; the callee takes the candidate
- * with the smallest (score, national number).  The constants are those of
- * the compatibility contract in cd_route.c; this must fail if they change.
+ * Written out independently of cd_route.c, slowly: the hash of a number
+ * h(x) = fmix64(x ^ salt), the weight of callee c for number n
+ * w(c, n) = fmix64(h(c) ^ fmix64(h(n) + step)), and the callee takes the
+ * candidate of largest (weight, then smaller national number).  The constants
+ * are those of the compatibility contract in cd_route.c; this must fail if
+ * they change.
  */
 static uint64_t
 ref_mix(uint64_t x)
@@ -140,28 +142,15 @@ ref_mix(uint64_t x)
 }
 
 static uint64_t
-ref_score(uint64_t callee, uint64_t number)
+ref_hash(uint64_t x)
 {
-	uint64_t	hn = ref_mix(number ^ UINT64_C(0x243f6a8885a308d3));
-	uint64_t	hc = ref_mix(callee ^ UINT64_C(0x13198a2e03707344));
-	uint64_t	best = UINT64_MAX;
-	unsigned	v,
-				j;
+	return ref_mix(x ^ UINT64_C(0x243f6a8885a308d3));
+}
 
-	for (v = 0; v < 8; v++)
-	{
-		uint64_t	point = ref_mix(hn + v * UINT64_C(0xbf58476d1ce4e5b9));
-
-		for (j = 0; j < 21; j++)
-		{
-			uint64_t	probe = ref_mix(hc + (j + 1) * UINT64_C(0x9e3779b97f4a7c15));
-			uint64_t	d = point - probe;
-
-			if (d < best)
-				best = d;
-		}
-	}
-	return best;
+static uint64_t
+ref_weight(uint64_t callee, uint64_t number)
+{
+	return ref_mix(ref_hash(callee) ^ ref_mix(ref_hash(number) + UINT64_C(0x9e3779b97f4a7c15)));
 }
 
 /* Index (into numbers) of the reference choice among numbers[i] with in[i]. */
@@ -169,20 +158,20 @@ static int
 ref_choose(uint64_t callee, const uint64_t *numbers, const bool *in, int n)
 {
 	int			best = -1;
-	uint64_t	best_s = 0;
+	uint64_t	best_w = 0;
 	int			i;
 
 	for (i = 0; i < n; i++)
 	{
-		uint64_t	s;
+		uint64_t	w;
 
 		if (in && !in[i])
 			continue;
-		s = ref_score(callee, numbers[i]);
-		if (best < 0 || s < best_s || (s == best_s && numbers[i] < numbers[best]))
+		w = ref_weight(callee, numbers[i]);
+		if (best < 0 || w > best_w || (w == best_w && numbers[i] < numbers[best]))
 		{
 			best = i;
-			best_s = s;
+			best_w = w;
 		}
 	}
 	return best;
@@ -255,8 +244,8 @@ test_names(void)
 }
 
 /*
- * Golden values, computed once by the implementation: if any of them
- * changes, every pool's callees move on upgrade.
+ * Golden values, computed once by the implementation and frozen: if any of
+ * them changes, every pool's callees move on upgrade.
  */
 static void
 test_hash_stability(void)
@@ -277,13 +266,16 @@ test_hash_stability(void)
 	for (i = 0; i < sizeof(golden) / sizeof(golden[0]); i++)
 		CHECK(cd_route_hash(golden[i].national) == golden[i].hash,
 			  "cd_route_hash(%llu) is the golden value", (unsigned long long) golden[i].national);
-	CHECK(ref_mix(UINT64_C(2125550123) ^ UINT64_C(0x243f6a8885a308d3)) == cd_route_hash(2125550123),
-		  "cd_route_hash is the reference mix");
+	CHECK(ref_hash(UINT64_C(2125550123)) == cd_route_hash(2125550123),
+		  "cd_route_hash is the reference hash");
+	CHECK(ref_weight(UINT64_C(2125551234), UINT64_C(2125550100)) == UINT64_C(0xa6150f08645e8727),
+		  "the reference weight of one callee for one number is the golden value");
 }
 
 /*
  * Golden picks: a fixed pool and fixed callees give fixed numbers, so a
- * change of the probes, the points per number or their derivation fails.
+ * change of the weight or of its constants fails here as well as in the
+ * reference.
  */
 static void
 test_pick_stability(void)
@@ -293,7 +285,7 @@ test_pick_stability(void)
 		2125550105, 2125550106, 2125550107, 2125550108, 2125550109
 	};
 	static const uint64_t callees[] = {2125551234, 2129876543, 2120000000, 2125550100, 2127770001};
-	static const int expected[] = {0, 0, 4, 3, 1};
+	static const int expected[] = {9, 4, 3, 5, 3};
 	cd_route_pool *pool = build(numbers, 10);
 	size_t		i;
 	bool		ok = pool != NULL;
@@ -322,7 +314,7 @@ test_pick_stability(void)
 
 			h = h * 31 + (uint64_t) p.index;
 		}
-		CHECK(h == UINT64_C(0xd889205a45ab7eb9),
+		CHECK(h == UINT64_C(0xa10c5d8212fc46e5),
 			  "golden checksum of 2000 picks from a pool of thirty (0x%016llx)", (unsigned long long) h);
 	}
 }
@@ -645,39 +637,33 @@ test_even(void)
 	double		worst = 1.0;
 	int			set;
 	int			failed = 0;
-	static const int sizes[] = {2, 3, 5, 8, 13, 40};
+	int			members = 0;
 
 	rng_seed(7);
 	distinct_numbers(numbers, 5, 212);
 	CHECK(even_within(numbers, 5, 212, 5000, 0.25, &worst),
 		  "5 numbers, 5000 callees: every share within 25%% of fair (worst %.3f)", worst);
 
+	/* sizes 2 and 50, then random sizes in between; 2000 callees a number */
 	worst = 1.0;
 	for (set = 0; set < 20; set++)
 	{
-		distinct_numbers(numbers, 5, 305);
-		if (!even_within(numbers, 5, 305, 5000, 0.25, &worst))
-			failed++;
-	}
-	CHECK(failed == 0, "20 random sets of 5: every share within 25%% of fair (worst %.3f)", worst);
-
-	worst = 1.0;
-	failed = 0;
-	for (set = 0; set < 12; set++)
-	{
-		int			k = sizes[set % 6];
+		int			k = set == 0 ? 2 : set == 1 ? 50 : 2 + (int) (rng_next() % 49);
 
 		distinct_numbers(numbers, k, 206);
-		if (!even_within(numbers, k, 206, 1000 * k, 0.25, &worst))
+		members += k;
+		if (!even_within(numbers, k, 206, 2000 * k, 0.25, &worst))
 			failed++;
 	}
-	CHECK(failed == 0, "sets of 2 to 40 numbers: every share within 25%% of fair (worst %.3f)", worst);
+	CHECK(failed == 0,
+		  "20 random sets of 2 to 50 numbers (%d in all), 2000 callees a number: every share within 25%% of fair (worst %.3f)",
+		  members, worst);
 }
 
 /*
- * Removing a number moves only its callees; adding one moves only the
- * callees that take it, about 1/(k+1) of them.  For a one-area-code set,
- * an overlay union and the fallback set.
+ * Removing a number moves exactly the callees that had it; adding one moves
+ * exactly the callees that take it, about 1/(k+1) of them.  For a
+ * one-area-code set, an overlay union and the fallback set.
  */
 static void
 movement(const char *what, const uint64_t *base, int k, int set_k, uint64_t extra,
@@ -688,8 +674,10 @@ movement(const char *what, const uint64_t *base, int k, int set_k, uint64_t extr
 			   *less,
 			   *more;
 	int			i;
-	int			moved_wrong = 0,
+	int			had_removed = 0,
+				moved_wrong = 0,
 				moved = 0,
+				got_extra = 0,
 				added_wrong = 0,
 				added = 0;
 	int			removed_at = k / 2;
@@ -714,12 +702,16 @@ movement(const char *what, const uint64_t *base, int k, int set_k, uint64_t extr
 		int			li = pick(less, callee).index;
 
 		l = li == removed_at ? base[k - 1] : base[li];
+		if (f == base[removed_at])
+			had_removed++;
 		if (f != l)
 		{
 			moved++;
 			if (f != base[removed_at])
 				moved_wrong++;
 		}
+		if (m == extra)
+			got_extra++;
 		if (f != m)
 		{
 			added++;
@@ -728,10 +720,11 @@ movement(const char *what, const uint64_t *base, int k, int set_k, uint64_t extr
 		}
 	}
 	expect = (double) callees / (set_k + 1);
-	CHECK(moved_wrong == 0 && moved > 0,
-		  "%s: removing a number moves only its callees (%d moved, %d wrongly)", what, moved, moved_wrong);
-	CHECK(added_wrong == 0 && fabs(added - expect) < 0.5 * expect,
-		  "%s: adding a number moves only callees to it, %d of %d (about 1/%d: %.0f)",
+	CHECK(moved_wrong == 0 && moved == had_removed && moved > 0,
+		  "%s: removing a number moves exactly its callees (%d had it, %d moved, %d wrongly)",
+		  what, had_removed, moved, moved_wrong);
+	CHECK(added_wrong == 0 && added == got_extra && fabs(added - expect) < 0.2 * expect,
+		  "%s: adding a number moves exactly the callees that take it, %d of %d (about 1/%d: %.0f)",
 		  what, added, callees, set_k + 1, expect);
 }
 
@@ -900,7 +893,7 @@ again:
 	CHECK(bad == 0, "%d picks equal the plain ladder and the reference choice (%d differ)", checked, bad);
 }
 
-/* A tie of more than 16 area codes at one point (the filtered merge). */
+/* A nearest tie of 20 area codes at one point. */
 static void
 test_wide_tie(void)
 {
@@ -933,6 +926,75 @@ test_wide_tie(void)
 	}
 	CHECK(bad == 0, "a nearest tie of 20 area codes at one point: 40 candidates, reference choice (%d bad)", bad);
 	geo = saved;
+}
+
+/*
+ * A set of several area codes is a view of the pool's numbers when no other
+ * pool area code lies between its area codes, else a copy: both give the
+ * reference choice, and only the copy takes memory.
+ */
+static void
+test_multi_sets(void)
+{
+	uint64_t	numbers[40];
+	bool		in[40];
+	cd_route_pool *adjacent,
+			   *apart;
+	int			i;
+	int			bad = 0;
+	size_t		grown;
+
+	/* 212, 332 and 646 share New York City's point; 917 is Brooklyn's */
+	rng_seed(31);
+	for (i = 0; i < 30; i++)
+		numbers[i] = rng_number(i % 3 == 0 ? 212 : i % 3 == 1 ? 332 : 646);
+	for (i = 30; i < 36; i++)
+		numbers[i] = rng_number(917);
+	adjacent = build(numbers, 36);
+	numbers[36] = 3055550100;	/* 305 lies between 212 and 332 */
+	apart = build(numbers, 37);
+	for (i = 0; i < 37; i++)
+		in[i] = i < 30;
+	for (i = 0; i < 2000; i++)
+	{
+		uint64_t	callee = rng_number(201);
+		cd_pick		a = pick(adjacent, callee);
+		cd_pick		b = pick(apart, callee);
+		int			want = ref_choose(callee, numbers, in, 37);
+
+		if (a.rule != CD_RULE_NEAREST || a.candidates != 30 || a.index != want ||
+			b.rule != CD_RULE_NEAREST || b.candidates != 30 || b.index != want)
+			bad++;
+	}
+	grown = cd_route_bytes(apart) - cd_route_bytes(adjacent);
+	CHECK(bad == 0,
+		  "callee 201: a nearest tie of 212, 332 and 646, next to each other or not in the pool, gives the reference choice (%d bad)",
+		  bad);
+	CHECK(grown >= 30 * (sizeof(uint64_t) + sizeof(uint32_t)) && grown < 64 * 30,
+		  "only the set whose area codes are apart is copied (%zu more bytes)", grown);
+}
+
+/* Duplicate numbers break the build's contract but not the pool. */
+static void
+test_duplicates(void)
+{
+	uint64_t	numbers[] = {2125550101, 2125550100, 2125550101, 2125550102};
+	cd_route_pool *pool = build(numbers, 4);
+	int			i;
+	int			bad = 0;
+
+	rng_seed(37);
+	for (i = 0; pool && i < 1000; i++)
+	{
+		uint64_t	callee = rng_number(i % 2 ? 212 : 800);
+		cd_pick		p = pick(pool, callee);
+
+		if (p.index < 0 || p.index > 3 || p.index == 2 || p.chosen_npa != 212 ||
+			numbers[p.index] != numbers[ref_choose(callee, numbers, NULL, 4)])
+			bad++;
+	}
+	CHECK(pool != NULL && bad == 0,
+		  "a pool given a number twice: the first of the two answers, the choice is the reference's (%d bad)", bad);
 }
 
 static int	fail_after;
@@ -1026,22 +1088,34 @@ now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+/*
+ * A pool of 100,000 numbers: the build's time and size, and picks under
+ * every rule.  A fallback pick weighs every number of the pool, so only one
+ * fallback callee in 500 is picked; a sample of all kinds is compared with
+ * the plain ladder and the reference choice.
+ */
 static void
 test_big_pool(void)
 {
 	enum
 	{
-		N = 100000
+		N = 100000, CALLEES = 200000, FALLBACK_EVERY = 500, REFERENCE_EVERY = 4000
 	};
 	static cd_geo big;
 	static uint64_t numbers[N];
+	static bool in[N];
 	int			located[CD_NPA_SLOTS];
 	int			n_located;
 	cd_route_pool *pool;
 	double		t0,
 				t1;
+	uint64_t	checksum = 0;
 	int			i;
-	int			bad = 0;
+	int			bad = 0,
+				bad_reference = 0,
+				referenced = 0,
+				fallbacks_seen = 0,
+				picked_located = 0;
 	int			rules[4] = {0, 0, 0, 0};
 	cd_geo		saved = geo;
 
@@ -1066,18 +1140,26 @@ test_big_pool(void)
 	pool = cd_route_build(&big, numbers, N, &test_alloc);
 	t1 = now_ms();
 	CHECK(pool != NULL, "build a pool of %d numbers over %d located area codes", N, n_located);
+	if (pool == NULL)
+		return;
 	printf("# build of %d numbers: %.1f ms, %zu bytes (%.1f bytes per number)\n",
 		   N, t1 - t0, cd_route_bytes(pool), (double) cd_route_bytes(pool) / N);
+	CHECK(cd_route_bytes(pool) < (size_t) 24 * N,
+		  "a pool of %d numbers takes under 24 bytes a number (%.1f)", N,
+		  (double) cd_route_bytes(pool) / N);
 
 	geo = big;
 	rng_seed(3);
-	t0 = now_ms();
-	for (i = 0; i < 200000; i++)
+	for (i = 0; i < CALLEES; i++)
 	{
 		uint64_t	callee = rng_next() % UINT64_C(10000000000);
-		cd_pick		p = pick(pool, callee);
 		int			cn = npa_of(callee);
+		bool		falls_back = cn < 200 || !big.area[cn].has_location;
+		cd_pick		p;
 
+		if (falls_back && fallbacks_seen++ % FALLBACK_EVERY != 0)
+			continue;
+		p = pick(pool, callee);
 		if (p.index < 0 || p.index >= N || p.chosen_npa != npa_of(numbers[p.index]) ||
 			p.candidates < 1 || (int) p.rule < 0 || (int) p.rule > 3)
 		{
@@ -1098,18 +1180,47 @@ test_big_pool(void)
 					bad++;
 				break;
 			case CD_RULE_FALLBACK:
-				if (big.area[cn].has_location && cn >= 200)
+				if (!falls_back)
 					bad++;
 				if (p.candidates != N || !isnan(p.distance_km))
 					bad++;
 				break;
 		}
+		if (i % REFERENCE_EVERY == 0 || (falls_back && fallbacks_seen % (8 * FALLBACK_EVERY) == 1))
+		{
+			int			count;
+			double		km;
+			cd_rule		rule = ref_ladder(cn, numbers, N, in, &count, &km);
+
+			referenced++;
+			if (p.rule != rule || p.candidates != count ||
+				p.index != ref_choose(callee, numbers, in, N))
+				bad_reference++;
+		}
+	}
+	CHECK(bad == 0 && rules[0] > 0 && rules[1] > 0 && rules[2] > 0 && rules[3] > 0,
+		  "random callees on the big pool: valid picks under every rule (%d bad)", bad);
+	CHECK(bad_reference == 0 && referenced > 50,
+		  "%d of them equal the plain ladder and the reference choice (%d differ)", referenced, bad_reference);
+
+	/* the time of the picks of located callees alone */
+	rng_seed(3);
+	t0 = now_ms();
+	for (i = 0; i < CALLEES; i++)
+	{
+		uint64_t	callee = rng_next() % UINT64_C(10000000000);
+		int			cn = npa_of(callee);
+
+		if (cn >= 200 && big.area[cn].has_location)
+		{
+			checksum += (uint64_t) pick(pool, callee).index;
+			picked_located++;
+		}
 	}
 	t1 = now_ms();
-	printf("# 200000 picks: %.0f ns per pick (area_code %d, overlay %d, nearest %d, fallback %d)\n",
-		   (t1 - t0) * 1e6 / 200000, rules[0], rules[1], rules[2], rules[3]);
-	CHECK(bad == 0 && rules[0] > 0 && rules[1] > 0 && rules[2] > 0 && rules[3] > 0,
-		  "200000 random callees on the big pool: valid picks under every rule (%d bad)", bad);
+	printf("# %d picks of located callees: %.0f ns per pick (area_code %d, overlay %d, nearest %d, fallback %d; checksum %llu)\n",
+		   picked_located, (t1 - t0) * 1e6 / picked_located, rules[0], rules[1], rules[2], rules[3],
+		   (unsigned long long) checksum);
 	geo = saved;
 }
 
@@ -1132,6 +1243,8 @@ main(void)
 	test_movement();
 	test_reference();
 	test_wide_tie();
+	test_multi_sets();
+	test_duplicates();
 	test_build_failures();
 	test_single_number();
 	test_big_pool();
