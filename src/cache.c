@@ -532,6 +532,9 @@ cd_pool_get(const pg_uuid_t *id)
 			(e->trusted || (parallel && same_query(&e->stamp))))
 		{
 			dlist_move_head(&pool_lru, &e->lru);
+			/* the bound may have been lowered since the last build */
+			if (pool_bytes > (Size) cd_cache_size_kb * 1024)
+				pool_evict(e);
 			return e;
 		}
 		/* some pool changed: is it this one? */
