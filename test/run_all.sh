@@ -143,7 +143,7 @@ fi
 if grep -q '^TAP_TESTS = 1' Makefile; then
 	note "TAP"
 	as_pg make installcheck REGRESS= ISOLATION= PROVE_FLAGS="--timer" >"$LOG/tap.log" 2>&1
-	tap_ok=$(grep -Ec '^t/.* \.+ ok' "$LOG/tap.log")
+	tap_ok=$(grep -Ec '^(\[[0-9:]+\] )?t/[^ ]+ \.+ ok' "$LOG/tap.log")
 	tap_files=$(ls t/*.pl 2>/dev/null | wc -l)
 	pass "$tap_ok"
 	if [ "$tap_ok" -lt "$tap_files" ]; then
