@@ -47,6 +47,14 @@ DELETE FROM dialing_pools WHERE id = '01900000-0000-7000-8000-0000000000e1';
 SELECT pick_pool_number('01900000-0000-7000-8000-0000000000e1', '+12125550100');
 SELECT count(*) AS cached_pools FROM pg_backend_memory_contexts WHERE name = 'custom_dialing pool';
 
+-- changes made with session_replication_role = replica (replication apply
+-- workers, bulk loads) invalidate too
+SELECT pick_pool_number('01900000-0000-7000-8000-0000000000e2', '+12125550100') <> '+13055550100' AS before;
+SET session_replication_role = replica;
+UPDATE dialing_pools SET phone_numbers = '{+13055550100}' WHERE id = '01900000-0000-7000-8000-0000000000e2';
+RESET session_replication_role;
+SELECT pick_pool_number('01900000-0000-7000-8000-0000000000e2', '+12125550100') AS after_replica_update;
+
 -- the bound is the superuser's to set
 SET custom_dialing.cache_size = '32kB';
 CREATE ROLE regress_cd_cache_user;

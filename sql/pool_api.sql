@@ -173,6 +173,26 @@ SET custom_dialing.max_pool_size = 1000001;
 RESET custom_dialing.max_pool_size;
 SELECT count(*) AS pools_of_c, max(cardinality(phone_numbers)) AS largest FROM dialing_pools
 WHERE owner_id = 'cccccccc-0000-4000-8000-000000000003';
+-- an oversized request is answered by its size alone, whatever its elements
+SET custom_dialing.max_pool_size = 2;
+SELECT create_dialing_pool('cccccccc-0000-4000-8000-000000000003',
+  ARRAY['bad', NULL, '+12125550100', '+12125550100'], 'not-a-key')->'errors' AS oversized;
+RESET custom_dialing.max_pool_size;
+
+-- in a read-only transaction a request that fails anyway still gets its
+-- envelope (nothing is locked or written for it); one that would write
+-- fails as any write does there
+INSERT INTO twilio_credentials (id, owner_id) VALUES
+  ('44444444-4444-4444-8444-444444444444', 'cccccccc-0000-4000-8000-000000000003');
+BEGIN TRANSACTION READ ONLY;
+SELECT create_dialing_pool('cccccccc-0000-4000-8000-000000000003', ARRAY['oops'],
+  '44444444-4444-4444-8444-444444444444')->'errors'->0->>'error' AS read_only_failed_call;
+SELECT jsonb_path_query_array(update_dialing_pool('cccccccc-0000-4000-8000-000000000003',
+  '01900000-0000-7000-8000-00000000ffff', ARRAY['oops'], '44444444-4444-4444-8444-444444444444'),
+  '$.errors[*].error') AS read_only_failed_update;
+SELECT create_dialing_pool('cccccccc-0000-4000-8000-000000000003', ARRAY['+12125550100'],
+  '44444444-4444-4444-8444-444444444444');
+ROLLBACK;
 
 -- leave nothing behind for the next test
 DELETE FROM dialing_pools;

@@ -146,9 +146,9 @@ within_calling_hours(PG_FUNCTION_ARGS)
 				 errmsg("cannot check calling hours at an infinite time")));
 
 	gc = cd_geo_get();
-	if (!gc->geo.area[npa].has_location)
-		PG_RETURN_NULL();
 	t = &gc->text[npa];
+	if (!gc->geo.area[npa].has_location || t->n_zones == 0)
+		PG_RETURN_NULL();
 	for (i = 0; i < t->n_zones; i++)
 	{
 		pg_tz	   *tz = pg_tzset(t->zones[i]);
@@ -171,5 +171,5 @@ within_calling_hours(PG_FUNCTION_ARGS)
 		if (local < ws || local >= we)
 			PG_RETURN_BOOL(false);
 	}
-	PG_RETURN_BOOL(t->n_zones > 0);
+	PG_RETURN_BOOL(true);
 }

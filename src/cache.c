@@ -196,6 +196,7 @@ geo_load(void)
 {
 	MemoryContext cxt;
 	MemoryContext old;
+	MemoryContext caller;
 	cd_geo_cache *gc;
 	uint64		started = geo_inval_count;
 	bool		parallel = IsInParallelMode();
@@ -204,6 +205,7 @@ geo_load(void)
 	resolve_relids();
 	cxt = AllocSetContextCreate(CacheMemoryContext, "custom_dialing geography",
 								ALLOCSET_DEFAULT_SIZES);
+	caller = CurrentMemoryContext;
 	PG_TRY();
 	{
 		int			ret;
@@ -270,20 +272,40 @@ geo_load(void)
 	}
 	PG_CATCH();
 	{
+		/* the error may have left us in cxt: leave it before deleting it */
+		MemoryContextSwitchTo(caller);
 		MemoryContextDelete(cxt);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 
+	/*
+	 * Routes depend on gc->geo only.  A reload that finds the same geography
+	 * (after ANALYZE, a GRANT, or a refresh that changed only names) keeps
+	 * the version, so cached pools are not rebuilt for nothing.
+	 */
+	if (geo_cache != NULL && memcmp(&gc->geo, &geo_cache->geo, sizeof(cd_geo)) == 0)
+		gc->version = geo_cache->version;
+	else
+		gc->version = ++geo_version_counter;
 	if (geo_cxt)
 		MemoryContextDelete(geo_cxt);
 	geo_cxt = cxt;
 	geo_cache = gc;
-	gc->version = ++geo_version_counter;
 	geo_loaded_at = started;
 	geo_trusted = !parallel;
 	query_stamp(&geo_stamp);
 	cd_cache_epoch++;
+}
+
+/*
+ * Whether an entry may answer now: it was read under the latest snapshot,
+ * or, in parallel mode, by this very query.
+ */
+bool
+cd_pool_entry_usable(const cd_pool_entry *e)
+{
+	return e->trusted || (IsInParallelMode() && same_query(&e->stamp));
 }
 
 const cd_geo_cache *
@@ -528,8 +550,7 @@ cd_pool_get(const pg_uuid_t *id)
 	if (e != NULL && e->route != NULL &&
 		e->geo_version == gc->version && e->relid == pools_relid)
 	{
-		if (e->checked_gen == pools_gen &&
-			(e->trusted || (parallel && same_query(&e->stamp))))
+		if (e->checked_gen == pools_gen && cd_pool_entry_usable(e))
 		{
 			dlist_move_head(&pool_lru, &e->lru);
 			/* the bound may have been lowered since the last build */
@@ -572,6 +593,7 @@ cd_pool_get(const pg_uuid_t *id)
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("dialing pool has no valid phone numbers")));
 		route = pool_build_route(&gc->geo, numbers, &n, cxt);
+		e = hash_search(pool_htab, id, HASH_ENTER, &found);
 	}
 	PG_CATCH();
 	{
@@ -580,7 +602,6 @@ cd_pool_get(const pg_uuid_t *id)
 	}
 	PG_END_TRY();
 
-	e = hash_search(pool_htab, id, HASH_ENTER, &found);
 	if (found)
 		pool_entry_release(e);
 	e->cxt = cxt;

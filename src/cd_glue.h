@@ -89,6 +89,9 @@ typedef struct cd_pool_entry
 	dlist_node	lru;
 } cd_pool_entry;
 
+/* Whether a cached entry may answer in the current query. */
+extern bool cd_pool_entry_usable(const cd_pool_entry *e);
+
 /* The entry of a pool, valid until cd_cache_epoch changes; raises 42704 if missing. */
 extern const cd_pool_entry *cd_pool_get(const pg_uuid_t *id);
 

@@ -62,10 +62,12 @@ PG_FUNCTION_INFO_V1(delete_dialing_pool);
 #define CREDS CD_SCHEMA ".twilio_credentials"
 
 static SPIPlanPtr plan_cred_check;
+static SPIPlanPtr plan_cred_peek;
 static SPIPlanPtr plan_insert;
 static SPIPlanPtr plan_list;
 static SPIPlanPtr plan_get;
 static SPIPlanPtr plan_lock;
+static SPIPlanPtr plan_pool_peek;
 static SPIPlanPtr plan_update;
 static SPIPlanPtr plan_delete;
 static Oid	plan_insert_type;		/* us_e164[] type the kept plans were made for */
@@ -264,6 +266,19 @@ check_numbers(FunctionCallInfo fcinfo, int argno, Datum *numbers, api_errors *er
 		add_error(errs, "INVALID_PHONE_NUMBERS", msg.data);
 		return false;
 	}
+	/*
+	 * Too many is answered before looking at the elements: an oversized
+	 * request must not cost work (or memory) in proportion to its size.
+	 */
+	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (n > cd_max_pool_size)
+	{
+		resetStringInfo(&msg);
+		appendStringInfo(&msg, "A pool may hold at most %d phone numbers (custom_dialing.max_pool_size); this request has %d",
+						 cd_max_pool_size, n);
+		add_error(errs, "TOO_MANY_PHONE_NUMBERS", msg.data);
+		return false;
+	}
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	if (n == 0)
 	{
@@ -336,46 +351,44 @@ check_numbers(FunctionCallInfo fcinfo, int argno, Datum *numbers, api_errors *er
 		ok = false;
 	}
 
-	if (n > cd_max_pool_size)
-	{
-		resetStringInfo(&msg);
-		appendStringInfo(&msg, "A pool may hold at most %d phone numbers (custom_dialing.max_pool_size); this request has %d",
-						 cd_max_pool_size, n);
-		add_error(errs, "TOO_MANY_PHONE_NUMBERS", msg.data);
-		ok = false;
-	}
 	if (ok)
 		*numbers = PointerGetDatum(arr);
 	return ok;
 }
 
 /*
- * encrypted_key (argument argno): NULL means no credentials.  A well-formed
- * key is looked up with the owner and locked; a key that is missing or
- * someone else's gets the same INVALID_CREDENTIALS.  Must run inside SPI.
+ * Looks up a well-formed credentials key with the owner; a key that is
+ * missing or someone else's gets the same INVALID_CREDENTIALS.  With lock,
+ * the row is locked (FOR KEY SHARE) so it cannot be deleted or handed to
+ * another owner before the pool is written; a call that already has errors
+ * only looks, so it neither locks nor writes.  Must run inside SPI.
  */
 static bool
-check_credentials(FunctionCallInfo fcinfo, int argno, const pg_uuid_t *owner,
-				  pg_uuid_t *key, bool *has_key, api_errors *errs)
+lookup_credentials(const pg_uuid_t *owner, pg_uuid_t *key, bool lock, api_errors *errs)
 {
 	Oid			types[2] = {UUIDOID, UUIDOID};
 	Datum		vals[2];
 	int			ret;
 
-	*has_key = false;
-	if (PG_ARGISNULL(argno))
-		return true;
-	if (!check_uuid_arg(fcinfo, argno, "encrypted_key", "INVALID_ENCRYPTED_KEY", key, errs))
-		return false;
-	*has_key = true;
-	prepare_kept(&plan_cred_check,
-				 "SELECT 1 FROM " CREDS
-				 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2"
-				 " FOR KEY SHARE",
-				 2, types);
 	vals[0] = UUIDPGetDatum(key);
 	vals[1] = UUIDPGetDatum((pg_uuid_t *) owner);
-	ret = SPI_execute_plan(plan_cred_check, vals, NULL, false, 1);
+	if (lock)
+	{
+		prepare_kept(&plan_cred_check,
+					 "SELECT 1 FROM " CREDS
+					 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2"
+					 " FOR KEY SHARE",
+					 2, types);
+		ret = SPI_execute_plan(plan_cred_check, vals, NULL, false, 1);
+	}
+	else
+	{
+		prepare_kept(&plan_cred_peek,
+					 "SELECT 1 FROM " CREDS
+					 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2",
+					 2, types);
+		ret = SPI_execute_plan(plan_cred_peek, vals, NULL, true, 1);
+	}
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "credentials check failed: %s", SPI_result_code_string(ret));
 	if (SPI_processed == 0)
@@ -385,6 +398,33 @@ check_credentials(FunctionCallInfo fcinfo, int argno, const pg_uuid_t *owner,
 		return false;
 	}
 	return true;
+}
+
+/* encrypted_key (argument argno): NULL means no credentials. */
+static bool
+parse_key(FunctionCallInfo fcinfo, int argno, pg_uuid_t *key, bool *has_key, api_errors *errs)
+{
+	*has_key = false;
+	if (PG_ARGISNULL(argno))
+		return true;
+	if (!check_uuid_arg(fcinfo, argno, "encrypted_key", "INVALID_ENCRYPTED_KEY", key, errs))
+		return false;
+	*has_key = true;
+	return true;
+}
+
+/* Appends the error objects of more to errs, keeping their order. */
+static void
+append_errors(api_errors *errs, const api_errors *more)
+{
+	if (more->count == 0)
+		return;
+	if (errs->count == 0)
+		initStringInfo(&errs->buf);
+	else
+		appendStringInfoString(&errs->buf, ", ");
+	appendStringInfoString(&errs->buf, more->buf.data);
+	errs->count += more->count;
 }
 
 /*
@@ -491,8 +531,10 @@ create_dialing_pool(PG_FUNCTION_ARGS)
 	check_writable("create_dialing_pool");
 
 	check_numbers(fcinfo, 1, &numbers, &errs);
+	parse_key(fcinfo, 2, &key, &has_key, &errs);
 	spi_connect();
-	check_credentials(fcinfo, 2, owner, &key, &has_key, &errs);
+	if (has_key)
+		lookup_credentials(owner, &key, errs.count == 0, &errs);
 	if (errs.count > 0)
 		return finish(envelope_error(&errs));
 
@@ -570,6 +612,7 @@ update_dialing_pool(PG_FUNCTION_ARGS)
 {
 	pg_uuid_t  *owner = arg_owner(fcinfo);
 	api_errors	errs = {{0}, 0};
+	api_errors	later = {{0}, 0};
 	pg_uuid_t	id;
 	pg_uuid_t	key;
 	bool		has_key;
@@ -583,26 +626,39 @@ update_dialing_pool(PG_FUNCTION_ARGS)
 
 	check_writable("update_dialing_pool");
 
+	/*
+	 * Request checks first; the pool and the credentials are then locked
+	 * only when the call can succeed, and only looked at otherwise.  Error
+	 * objects keep the documented order: pool id, pool, numbers, key.
+	 */
 	id_ok = check_uuid_arg(fcinfo, 1, "pool_id", "INVALID_POOL_ID", &id, &errs);
+	check_numbers(fcinfo, 2, &numbers, &later);
+	parse_key(fcinfo, 3, &key, &has_key, &later);
 	spi_connect();
 	if (id_ok)
 	{
-		/* lock the pool so the checks below still hold when it is written */
+		bool		lock = (errs.count + later.count == 0);
+
 		prepare_kept(&plan_lock,
 					 "SELECT 1 FROM " POOLS
 					 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2"
 					 " FOR NO KEY UPDATE",
 					 2, ltypes);
+		prepare_kept(&plan_pool_peek,
+					 "SELECT 1 FROM " POOLS
+					 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2",
+					 2, ltypes);
 		vals[0] = UUIDPGetDatum(&id);
 		vals[1] = UUIDPGetDatum(owner);
-		ret = SPI_execute_plan(plan_lock, vals, NULL, false, 1);
+		ret = SPI_execute_plan(lock ? plan_lock : plan_pool_peek, vals, NULL, !lock, 1);
 		if (ret != SPI_OK_SELECT)
-			elog(ERROR, "locking the dialing pool failed: %s", SPI_result_code_string(ret));
+			elog(ERROR, "reading the dialing pool failed: %s", SPI_result_code_string(ret));
 		if (SPI_processed == 0)
 			pool_not_found(&errs, &id);
 	}
-	check_numbers(fcinfo, 2, &numbers, &errs);
-	check_credentials(fcinfo, 3, owner, &key, &has_key, &errs);
+	if (has_key)
+		lookup_credentials(owner, &key, errs.count + later.count == 0, &later);
+	append_errors(&errs, &later);
 	if (errs.count > 0)
 		return finish(envelope_error(&errs));
 

@@ -42,7 +42,8 @@ pool_for_call(FunctionCallInfo fcinfo, const pg_uuid_t *id)
 
 	AcceptInvalidationMessages();
 	if (m != NULL && m->epoch == cd_cache_epoch &&
-		memcmp(m->id.data, id->data, UUID_LEN) == 0)
+		memcmp(m->id.data, id->data, UUID_LEN) == 0 &&
+		cd_pool_entry_usable(m->entry))
 		return m->entry;
 
 	e = cd_pool_get(id);
@@ -55,6 +56,25 @@ pool_for_call(FunctionCallInfo fcinfo, const pg_uuid_t *id)
 	m->entry = e;
 	m->epoch = cd_cache_epoch;
 	return e;
+}
+
+/*
+ * The pool's entry and the geography it was built on, for callers that show
+ * area-code names next to a decision.  Looking up one can reload the other
+ * (taking in an invalidation frees the old geography), so both are fetched
+ * until they agree.
+ */
+static void
+pool_and_geography(FunctionCallInfo fcinfo, const pg_uuid_t *id,
+				   const cd_pool_entry **e, const cd_geo_cache **gc)
+{
+	for (;;)
+	{
+		*e = pool_for_call(fcinfo, id);
+		*gc = cd_geo_get();
+		if ((*gc)->version == (*e)->geo_version)
+			return;
+	}
 }
 
 Datum
@@ -110,10 +130,12 @@ explain_pool_pick(PG_FUNCTION_ARGS)
 {
 	pg_uuid_t  *id = PG_GETARG_UUID_P(0);
 	uint64		callee = cd_callee_national(PG_GETARG_TEXT_PP(1));
-	const cd_pool_entry *e = pool_for_call(fcinfo, id);
-	const cd_geo_cache *gc = cd_geo_get();
+	const cd_pool_entry *e;
+	const cd_geo_cache *gc;
 	cd_pick		pick;
 	StringInfoData buf;
+
+	pool_and_geography(fcinfo, id, &e, &gc);
 
 	cd_route_pick(e->route, callee, &pick);
 	initStringInfo(&buf);
@@ -143,8 +165,7 @@ pool_coverage(PG_FUNCTION_ARGS)
 	int			npa;
 
 	InitMaterializedSRF(fcinfo, 0);
-	e = pool_for_call(fcinfo, id);
-	gc = cd_geo_get();
+	pool_and_geography(fcinfo, id, &e, &gc);
 	for (npa = 200; npa < CD_NPA_SLOTS; npa++)
 	{
 		const cd_area *a = &gc->geo.area[npa];
@@ -175,10 +196,12 @@ pool_coverage(PG_FUNCTION_ARGS)
 }
 
 /*
- * Statement trigger on dialing_pools and area_codes: queue a relcache
- * invalidation of the table, which every session (and every hot standby,
- * through the commit record) processes after commit, and this session at
- * once; the routing cache's callback then knows to look again.
+ * Row (and TRUNCATE) trigger on dialing_pools and area_codes: queue a
+ * relcache invalidation of the table, which every session (and every hot
+ * standby, through the commit record) processes after commit, and this
+ * session at the end of the command; the routing cache's callback then knows
+ * to look again.  Invalidations of one table within a command are merged, so
+ * a trigger per row costs little.
  */
 Datum
 invalidate_routing_cache(PG_FUNCTION_ARGS)
