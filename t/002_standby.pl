@@ -125,20 +125,7 @@ is( $standby->safe_psql('postgres', "SELECT custom_dialing.get_dialing_pool('$ow
 # The current geography as CSV, with 406 (Montana) removed and 907 moved
 # from Anchorage to Portland, Maine, where it becomes the nearest pool area
 # code for Maine's 207.
-my $csv = $primary->safe_psql('postgres', q{
-	COPY (
-	  SELECT npa, country,
-	         CASE npa WHEN '907' THEN 'ME' ELSE region END AS region,
-	         CASE npa WHEN '907' THEN 'Portland' ELSE place END AS place,
-	         CASE npa WHEN '907' THEN 43.6591 ELSE lat END AS lat,
-	         CASE npa WHEN '907' THEN -70.2568 ELSE lon END AS lon,
-	         CASE npa WHEN '907' THEN 'America/New_York' ELSE time_zone END AS time_zone,
-	         CASE npa WHEN '907' THEN 'America/New_York'
-	              ELSE pg_catalog.array_to_string(time_zones, ' ') END AS time_zones,
-	         pg_catalog.array_to_string(overlays, ' ') AS overlays, kind,
-	         CASE WHEN in_service THEN 'true' ELSE 'false' END AS in_service, note
-	  FROM custom_dialing.area_codes WHERE npa <> '406' ORDER BY npa)
-	TO STDOUT WITH (FORMAT csv, HEADER)});
+my $csv = $primary->safe_psql('postgres', slurp_file('t/geography_moved.sql'));
 
 my $maine = "SELECT custom_dialing.pick_pool_number('$pool', '+12075550100')";
 is($bg->query_safe($maine), '+16175550206', 'before the refresh, Maine is served from Boston');
