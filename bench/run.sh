@@ -40,16 +40,7 @@ die() { log "error: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages and runs the server as postgres)"
 
 # ---------- packages ----------
-PKGS="postgresql-15 postgresql-client-15 postgresql-15-postgis-3"
-missing=""
-for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-	log "installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
+bash "$ROOT/tools/ensure_packages.sh" postgresql-15 postgresql-client-15 postgresql-15-postgis-3
 SHAREDIR=/usr/share/postgresql/15/extension
 LIBDIR=/usr/lib/postgresql/15/lib
 [ -f "$SHAREDIR/custom_dialing.control" ] && [ -f "$LIBDIR/custom_dialing.so" ] ||

@@ -5,16 +5,8 @@
 # cluster.  Run as root.
 set -eu
 cd "$(dirname "$0")/.."
-PKGS="postgresql-15 postgresql-server-dev-15 postgresql-client-15 uuid-dev make gcc"
-missing=""
-for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-	echo "installing:$missing"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $PKGS >/dev/null
-fi
+bash tools/ensure_packages.sh postgresql-15 postgresql-server-dev-15 postgresql-client-15 \
+	uuid-dev make gcc
 make -s
 make -s install
 # pg_virtualenv creates a cluster, exports PGHOST/PGPORT/PGUSER for the

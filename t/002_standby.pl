@@ -45,15 +45,8 @@ my $pool = $primary->safe_psql('postgres', qq{
 like($pool, qr/^[0-9a-f-]{36}$/, 'a 20-number pool is created on the primary');
 $primary->wait_for_catchup($standby);
 
-# 1,000 callees, generated deterministically: area codes 200-999 visited in
-# a fixed order (geographic, overlays, toll-free, N11, 555, unassigned), one
-# in a hundred with an area code starting 0 or 1 (invalid NANP).
-my $callees = q{
-	SELECT n, ('+1'
-	    || CASE WHEN n % 100 = 0 THEN pg_catalog.lpad(((n / 100) * 37 % 200)::text, 3, '0')
-	            ELSE (200 + (n * 37) % 800)::text END
-	    || pg_catalog.lpad(((n * 7919 + 12345) % 10000000)::text, 7, '0'))::custom_dialing.us_e164 AS callee
-	FROM pg_catalog.generate_series(1, 1000) AS n};
+# 1,000 callees over every kind of area code (t/callees.sql).
+my $callees = slurp_file('t/callees.sql');
 
 # One line per callee: the pick and its explanation.
 my $picks_sql = qq{

@@ -87,13 +87,8 @@ is( $node->safe_psql('src', qq{
 	FROM custom_dialing.refresh_area_codes(\$csv\$$csv\$csv\$)}),
 	'{} {406} {907}', 'refresh_area_codes removes 406 and moves 907');
 
-# 1,000 callees, generated deterministically over every kind of area code.
-my $callees = q{
-	SELECT n, ('+1'
-	    || CASE WHEN n % 100 = 0 THEN pg_catalog.lpad(((n / 100) * 37 % 200)::text, 3, '0')
-	            ELSE (200 + (n * 37) % 800)::text END
-	    || pg_catalog.lpad(((n * 7919 + 12345) % 10000000)::text, 7, '0'))::custom_dialing.us_e164 AS callee
-	FROM pg_catalog.generate_series(1, 1000) AS n};
+# 1,000 callees over every kind of area code (t/callees.sql).
+my $callees = slurp_file('t/callees.sql');
 
 sub lines
 {

@@ -25,18 +25,9 @@ fail() { failed=$((failed + $1)); failures+=("$2"); }
 PKGS="postgresql-15 postgresql-server-dev-15 postgresql-client-15 uuid-dev libipc-run-perl
       clang-14 libclang-rt-14-dev valgrind cppcheck sqlsmith make gcc"
 if [ "${SKIP_DEPS:-0}" != 1 ]; then
-	missing=""
-	for p in $PKGS; do
-		dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
-	done
-	if [ -n "$missing" ]; then
-		note "installing:$missing"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update >"$LOG/apt.log" 2>&1
-		# shellcheck disable=SC2086
-		apt-get install -y --no-install-recommends $PKGS >>"$LOG/apt.log" 2>&1 ||
-			{ tail -20 "$LOG/apt.log"; echo "0 passed, 1 failed"; exit 1; }
-	fi
+	# shellcheck disable=SC2086
+	APT_LOG="$LOG/apt.log" bash tools/ensure_packages.sh $PKGS ||
+		{ echo "0 passed, 1 failed"; exit 1; }
 fi
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 
