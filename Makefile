@@ -10,13 +10,18 @@ GLUE_OBJS = src/module.o src/errors.o src/type.o src/cache.o \
 	src/area_codes.o src/pool_api.o src/routing.o
 OBJS = $(CORE_OBJS) $(GLUE_OBJS)
 
-# The 1.0 install script is built from its source and the shipped area-code
-# CSV, so the geography a fresh CREATE EXTENSION loads is exactly data/'s.
+# Install and upgrade scripts are built from src/sql/*.sql.in and the shipped
+# data, so the geography a fresh CREATE EXTENSION loads is exactly data/'s.
+# The 1.0 script is built as released, from its source and the 1.0 area-code
+# CSV kept in data/1.0/ (test/check_versions.sh checks its checksum); 1.1's
+# are built by build_script.sh, which embeds data files and includes the
+# fragments of src/sql/1.1/ shared by the fresh and the upgrade script.
 # The shipped CSV is installed too (as custom_dialing_nanp_area_codes.csv in
 # the extension directory), so an administrator can go back to it with
 # refresh_area_codes(pg_read_file(...)).
-DATA_built = custom_dialing--1.0.sql custom_dialing_nanp_area_codes.csv
-EXTRA_CLEAN = custom_dialing--1.0.sql custom_dialing_nanp_area_codes.csv test/bin fuzz/bin
+SCRIPTS_built = custom_dialing--1.0.sql custom_dialing--1.1.sql custom_dialing--1.0--1.1.sql
+DATA_built = $(SCRIPTS_built) custom_dialing_nanp_area_codes.csv
+EXTRA_CLEAN = $(SCRIPTS_built) custom_dialing_nanp_area_codes.csv test/bin fuzz/bin
 
 SHLIB_LINK = -luuid
 # The server's headers count as system headers, so -Wextra (which CI passes
@@ -32,8 +37,15 @@ TAP_TESTS = 1
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-custom_dialing--1.0.sql: src/sql/custom_dialing--1.0.sql.in data/nanp_area_codes.csv src/sql/embed_csv.sh
-	sh $(srcdir)/src/sql/embed_csv.sh $(srcdir)/src/sql/custom_dialing--1.0.sql.in $(srcdir)/data/nanp_area_codes.csv > $@.tmp
+custom_dialing--1.0.sql: src/sql/custom_dialing--1.0.sql.in data/1.0/nanp_area_codes.csv src/sql/embed_csv.sh
+	sh $(srcdir)/src/sql/embed_csv.sh $(srcdir)/src/sql/custom_dialing--1.0.sql.in $(srcdir)/data/1.0/nanp_area_codes.csv > $@.tmp
+	mv $@.tmp $@
+
+# what a 1.1 script may include or embed
+SCRIPT_INPUTS = src/sql/build_script.sh $(wildcard src/sql/1.1/*.sql) data/nanp_area_codes.csv
+
+custom_dialing--1.1.sql custom_dialing--1.0--1.1.sql: %.sql: src/sql/%.sql.in $(SCRIPT_INPUTS)
+	sh $(srcdir)/src/sql/build_script.sh $(srcdir)/src/sql/$@.in > $@.tmp
 	mv $@.tmp $@
 
 custom_dialing_nanp_area_codes.csv: data/nanp_area_codes.csv

@@ -39,6 +39,18 @@ SELECT within_calling_hours('+16025550199', '2026-07-02 03:30Z') AS phoenix_2030
 SELECT c, within_calling_hours(c, '2026-07-01 18:00Z') AS at_1800z, within_calling_hours(c, '2026-07-01 22:00Z') AS at_2200z
 FROM unnest(ARRAY['+18085550199', '+17875550199', '+16715550199', '+16845550199', '+19075550199']::us_e164[]) AS c;
 
+-- Zones added by the 1.1 data: 907 also observes America/Adak (an hour behind
+-- Anchorage), and 273/367/581 share 418's Magdalen Islands (America/Halifax,
+-- an hour ahead of Toronto)
+SELECT c, at, within_calling_hours(c, at) AS allowed
+FROM unnest(ARRAY['+19075550199', '+15815550199', '+13675550199', '+14185550199']::us_e164[]) AS c,
+     unnest(ARRAY['2026-07-01 16:30Z',   -- Anchorage 08:30, Adak 07:30; Toronto 12:30, Halifax 13:30
+                  '2026-07-01 17:00Z',   -- Adak 08:00
+                  '2026-07-02 00:30Z',   -- Toronto 20:30, Halifax 21:30; Anchorage 16:30
+                  '2026-07-02 04:59Z'    -- Anchorage 20:59, Adak 19:59
+                 ]::timestamptz[]) AS at
+ORDER BY c, at;
+
 -- a custom window
 SELECT within_calling_hours('+12125550199', '2026-07-01 13:00Z', '09:00', '17:00') AS nine_to_five_at_9,
        within_calling_hours('+12125550199', '2026-07-01 12:59Z', '09:00', '17:00') AS nine_to_five_at_859,

@@ -18,6 +18,14 @@ check "META.json provides version ($meta_ext) equals its version" '[ "$meta_ext"
 check "newest Changes entry ($changes) equals META.json version" '[ "$changes" = "$meta" ]'
 check "install script source for $ctl exists" '[ -f "src/sql/custom_dialing--$ctl.sql.in" ]'
 check "Makefile builds the install script for $ctl" 'grep -q "custom_dialing--$ctl.sql" Makefile'
+# Every version's install script is built; every older version has an
+# update path to the newest; released scripts are byte for byte as shipped.
+check "an update script source from 1.0 to $ctl exists" '[ "$ctl" = 1.0 ] || [ -f "src/sql/custom_dialing--1.0--$ctl.sql.in" ]'
+check "Makefile builds the update script from 1.0 to $ctl" '[ "$ctl" = 1.0 ] || grep -q "custom_dialing--1.0--$ctl.sql" Makefile'
+while read -r sum file; do
+	check "released $file is byte for byte as shipped (sha256 $sum)" \
+		'[ -f "$file" ] && [ "$(sha256sum < "$file" | cut -d" " -f1)" = "$sum" ]'
+done < test/released_scripts.sha256
 check "Changes entry is dated" 'awk "NF && \$1 ~ /^[0-9]/ {print; exit}" Changes | grep -Eq "[0-9]{4}-[0-9]{2}-[0-9]{2}"'
 echo "1..$n"
 [ "$bad" -eq 0 ]
