@@ -19,9 +19,9 @@ OBJS = $(CORE_OBJS) $(GLUE_OBJS)
 # The shipped CSV is installed too (as custom_dialing_nanp_area_codes.csv in
 # the extension directory), so an administrator can go back to it with
 # refresh_area_codes(pg_read_file(...)).
-SCRIPTS_built = custom_dialing--1.0.sql custom_dialing--1.1.sql custom_dialing--1.0--1.1.sql
-DATA_built = $(SCRIPTS_built) custom_dialing_nanp_area_codes.csv
-EXTRA_CLEAN = $(SCRIPTS_built) custom_dialing_nanp_area_codes.csv test/bin fuzz/bin
+CD_SCRIPTS = custom_dialing--1.0.sql custom_dialing--1.1.sql custom_dialing--1.0--1.1.sql
+DATA_built = $(CD_SCRIPTS) custom_dialing_nanp_area_codes.csv
+EXTRA_CLEAN = $(CD_SCRIPTS) custom_dialing_nanp_area_codes.csv test/bin fuzz/bin
 
 SHLIB_LINK = -luuid
 # The server's headers count as system headers, so -Wextra (which CI passes
