@@ -51,6 +51,17 @@ custom_dialing--1.1.sql custom_dialing--1.0--1.1.sql: %.sql: src/sql/%.sql.in $(
 custom_dialing_nanp_area_codes.csv: data/nanp_area_codes.csv
 	cp $< $@
 
+# ---- PGXN distribution: make dist ----
+# custom_dialing-X.Y.Z.zip of the committed tree (HEAD), named after
+# META.json's version; files marked export-ignore in .gitattributes (CI
+# configuration) stay out, and build outputs and test logs are never
+# committed.  test/dist.sh lists and checks its contents.
+DIST_VERSION = $(shell sed -n 's/^   "version": "\([^"]*\)".*/\1/p' $(srcdir)/META.json | head -1)
+DIST = $(EXTENSION)-$(DIST_VERSION)
+.PHONY: dist
+dist:
+	git -C $(srcdir) archive --format=zip --prefix=$(DIST)/ -o $(abspath $(DIST).zip) HEAD
+
 # ---- pure-core unit tests and fuzzing, no server needed ----
 UNIT_CC ?= clang-14
 SAN_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

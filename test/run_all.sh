@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test/run_all.sh - the whole test suite of custom_dialing, from a fresh
 # Debian 12 machine: installs what it needs, builds with -Wall -Wextra
-# -Werror, runs cppcheck, the pure-core unit tests (AddressSanitizer and
+# -Werror, runs cppcheck, builds and checks the Debian package and the PGXN
+# distribution, runs the pure-core unit tests (AddressSanitizer and
 # UndefinedBehaviorSanitizer, then valgrind), the fuzzers for a bounded time,
 # and pg_regress, isolation and TAP suites against throwaway clusters.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
@@ -23,7 +24,8 @@ pass() { passed=$((passed + $1)); }
 fail() { failed=$((failed + $1)); failures+=("$2"); }
 
 PKGS="postgresql-15 postgresql-server-dev-15 postgresql-client-15 uuid-dev libipc-run-perl
-      clang-14 libclang-rt-14-dev valgrind cppcheck sqlsmith make gcc"
+      clang-14 libclang-rt-14-dev valgrind cppcheck sqlsmith make gcc
+      debhelper postgresql-server-dev-all lintian"
 if [ "${SKIP_DEPS:-0}" != 1 ]; then
 	# shellcheck disable=SC2086
 	APT_LOG="$LOG/apt.log" bash tools/ensure_packages.sh $PKGS ||
@@ -67,6 +69,17 @@ count_tap() { # file label
 note "versions in step"
 bash test/check_versions.sh >"$LOG/versions.log" 2>&1
 count_tap "$LOG/versions.log" "version checks"
+
+# ---- packaging: the Debian package and the PGXN distribution ----
+note "Debian package (dpkg-buildpackage, lintian, smoke test of the packaged files)"
+bash test/package.sh >"$LOG/package.log" 2>&1
+count_tap "$LOG/package.log" "Debian package"
+grep -q '^1\.\.' "$LOG/package.log" || { tail -20 "$LOG/package.log"; fail 1 "Debian package (did not finish)"; }
+
+note "PGXN distribution (make dist)"
+bash test/dist.sh >"$LOG/dist.log" 2>&1
+count_tap "$LOG/dist.log" "PGXN distribution"
+grep -q '^1\.\.' "$LOG/dist.log" || { tail -20 "$LOG/dist.log"; fail 1 "PGXN distribution (did not finish)"; }
 
 # ---- pure-core unit tests ----
 note "unit tests (ASan + UBSan)"
