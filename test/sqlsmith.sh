@@ -9,15 +9,17 @@
 # custom_dialing.us_e164 / us_e164[] / pool uuids, and views that call the
 # extension's functions), and runs sqlsmith as a non-superuser role with a
 # password and statement_timeout = 1s that may only read those tables and
-# execute the pool and routing functions.  Then it counts backend crashes in
+# execute the pool and routing functions.  sqlsmith's statements only read,
+# so views whose rows call the writing functions (create, update, delete a
+# pool) bring them within its reach.  Then it counts backend crashes in
 # the part of the server log written during the run and the calls into
 # schema custom_dialing from pg_stat_user_functions, prints
 #
 #   sqlsmith: queries=N calls_into_extension=N crashes=N ...
 #
 # stops and removes the cluster, and exits 0 only if nothing crashed, the run
-# executed all its queries (some of them successfully) and it reached the
-# extension.  On a failure the server log is kept in $SQLSMITH_LOG_DIR
+# executed all its queries (some of them successfully), it reached the
+# extension, and it called every function of REQUIRED_FUNCS at least once.  On a failure the server log is kept in $SQLSMITH_LOG_DIR
 # (default test/log); a crash report there carries the whole query the
 # backend was running.
 #
@@ -54,6 +56,9 @@ PGBIN=$(pg_config --bindir 2>/dev/null || true)
 [ -x "$PGBIN/initdb" ] || PGBIN=/usr/lib/postgresql/15/bin
 DB=smith
 ROLE=smith_fuzzer
+# each must be called at least once in a run (through the views of schema.sql)
+REQUIRED_FUNCS="create_dialing_pool update_dialing_pool delete_dialing_pool get_dialing_pool
+	list_dialing_pools pick_pool_number explain_pool_pick pool_coverage area_codes_from_csv"
 
 say() { printf 'sqlsmith.sh: %s\n' "$*"; }
 die() { say "$*"; echo "sqlsmith: queries=0 calls_into_extension=0 crashes=0 (setup failed)"; exit 1; }
@@ -262,6 +267,14 @@ if [ "$ok_queries" -eq 0 ]; then
 	say "no query ran without an error"
 	status=1
 fi
+# the writing functions (and the CSV parser) must each have been reached
+for f in $REQUIRED_FUNCS; do
+	c=$(psql_su -At -d "$DB" -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions WHERE schemaname = 'custom_dialing' AND funcname = '$f'")
+	if [ "${c:-0}" -eq 0 ]; then
+		say "the run never called custom_dialing.$f"
+		status=1
+	fi
+done
 if [ "${calls:-0}" -lt "$MIN_CALLS" ]; then
 	say "the run reached the extension ${calls:-0} times (at least $MIN_CALLS wanted): it proves nothing"
 	status=1

@@ -372,6 +372,44 @@ SELECT a.npa, a.region, a.place, a.kind, a.time_zones, a.overlays,
 FROM custom_dialing.area_codes a
 WHERE custom_dialing.us_e164_is_valid('+1' || a.npa || '5550100');
 
+-- --------------------------------------------------------------- writes
+-- sqlsmith's generated statements only read, and the role may write no
+-- table; reading these views runs the writing functions once per row
+-- returned (their statements commit).  pool_churn creates a pool from each
+-- typed list and deletes it again, so the number of pools stays as it was;
+-- pool_updates replaces the numbers of the scratch pools (or fails with an
+-- error object for the garbage lists).
+CREATE VIEW pool_churn AS
+SELECT n.id, n.owner, n.typed, n.credentials,
+       custom_dialing.delete_dialing_pool(n.owner,
+           custom_dialing.create_dialing_pool(n.owner, n.typed, n.credentials) -> 'data' ->> 'id') AS response
+FROM number_lists n
+WHERE n.id % 20 = 0 AND custom_dialing.us_e164_is_valid(n.label) IS NOT NULL;
+
+CREATE VIEW pool_updates AS
+SELECT n.id, n.owner, n.pool_id_text,
+       custom_dialing.update_dialing_pool(n.owner, n.pool_id_text, n.typed, n.credentials) AS response
+FROM number_lists n
+WHERE n.id % 10 = 0 AND custom_dialing.us_e164_is_valid(n.label) IS NOT NULL;
+
+-- The CSV parser on small valid files: area codes of each kind from the
+-- shipped geography, in the shipped format.
+CREATE TABLE csv_samples (id int PRIMARY KEY, csv text NOT NULL);
+INSERT INTO csv_samples
+SELECT k, (SELECT string_agg(line, E'\n') || E'\n'
+           FROM (SELECT 'npa,country,region,place,lat,lon,time_zone,time_zones,overlays,kind,in_service,note' AS line, 0 AS o
+                 UNION ALL
+                 SELECT array_to_string(ARRAY[npa, country, region, place, lat::text, lon::text, time_zone,
+                                  array_to_string(time_zones, ' '), '', kind, in_service::text,
+                                  '"sample, ' || k || '"'], ',', ''), 1
+                 FROM custom_dialing.area_codes WHERE (npa::int % 7) = k ORDER BY 2, 1 LIMIT 12) l)
+FROM generate_series(0, 6) k;
+CREATE VIEW parsed_samples AS
+SELECT s.id, a.npa, a.region, a.kind, a.time_zones,
+       custom_dialing.us_e164_kind(('+1' || a.npa || '5550100')::custom_dialing.us_e164) AS live_kind
+FROM csv_samples s CROSS JOIN LATERAL custom_dialing.area_codes_from_csv(s.csv) a
+WHERE custom_dialing.us_e164_is_valid('+1' || a.npa || '5550100');
+
 ANALYZE;
 
 -- ---------------------------------------------------------------- role
