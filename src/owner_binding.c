@@ -210,8 +210,6 @@ static const role_binding *
 compute(Oid role)
 {
 	role_binding *b;
-	int			i,
-				k = 0;
 
 	if (n_roles == CD_BINDING_ROLES)
 		n_roles = 0;			/* forget the others; each costs little to redo */
@@ -223,6 +221,8 @@ compute(Oid role)
 	if (table_exists && n_rows > 0 && !superuser_arg(role))
 	{
 		pg_uuid_t  *owners = MemoryContextAlloc(binding_cxt, sizeof(pg_uuid_t) * n_rows);
+		int			i,
+					k = 0;
 
 		for (i = 0; i < n_rows; i++)
 		{
