@@ -186,6 +186,25 @@ SET ROLE regress_tenant_a;
 SELECT number AS a_through_b_view FROM regress_b.peek;
 RESET ROLE;
 
+-- ---------- parallel workers check the leader's current user ----------
+CREATE TABLE regress_callees AS SELECT '+12125550199'::us_e164 AS callee FROM generate_series(1, 100);
+GRANT SELECT ON regress_callees TO PUBLIC;
+SET force_parallel_mode = on;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET ROLE regress_tenant_a;
+EXPLAIN (COSTS OFF) SELECT count(pick_pool_number(:'pa', callee)) FROM regress_callees;
+SELECT count(pick_pool_number(:'pa', callee)) AS a_in_workers FROM regress_callees;
+SET ROLE regress_tenant_b;
+\set VERBOSITY sqlstate
+SELECT count(pick_pool_number(:'pa', callee)) AS b_in_workers FROM regress_callees;
+\set VERBOSITY default
+RESET ROLE;
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+DROP TABLE regress_callees;
+
 -- ---------- changes to bindings and roles take effect at once ----------
 SET ROLE regress_tenant_b;
 SELECT pg_temp.try(format('SELECT pick_pool_number(%L, ''+12125550199'')', :'pa'), :'pa') AS bound;
