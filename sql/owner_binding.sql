@@ -104,7 +104,7 @@ FROM (VALUES
 ) AS c(t, q, m);
 -- B's own work goes on
 SELECT pick_pool_number(:'pb', '+12125550199') AS b_picks_own,
-       jsonb_array_length(list_dialing_pools(:'B')->'data') AS b_lists_own;
+       list_dialing_pools(:'B')->'data' @> jsonb_build_array(jsonb_build_object('id', :'pb')) AS b_lists_own;
 RESET ROLE;
 
 -- ---------- A, and a member of A's role, act for A alone ----------
