@@ -7,7 +7,7 @@ MODULE_big = custom_dialing
 
 CORE_OBJS = src/core/cd_e164.o src/core/cd_geo.o src/core/cd_route.o
 GLUE_OBJS = src/module.o src/errors.o src/type.o src/cache.o \
-	src/area_codes.o src/pool_api.o src/routing.o
+	src/area_codes.o src/pool_api.o src/routing.o src/owner_binding.o
 OBJS = $(CORE_OBJS) $(GLUE_OBJS)
 
 # Install and upgrade scripts are built from src/sql/*.sql.in and the shipped
@@ -28,9 +28,9 @@ SHLIB_LINK = -luuid
 # in COPT) judges our code and not theirs.
 PG_CPPFLAGS = -I$(srcdir)/src/core -isystem $(shell $(PG_CONFIG) --includedir-server)
 
-REGRESS = type normalize tables pool_api security routing refresh calling_hours coverage cache
+REGRESS = type normalize tables pool_api security routing refresh calling_hours coverage cache applications owner_binding
 REGRESS_OPTS = --load-extension=custom_dialing
-ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate
+ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate owner_binding_sessions
 ISOLATION_OPTS = --load-extension=custom_dialing
 TAP_TESTS = 1
 

@@ -41,3 +41,25 @@ FROM unnest(ARRAY['+12125550199', '+14155550199', '+18505550199']::us_e164[]) AS
 
 -- Typed numbers become canonical ones.
 SELECT us_e164_normalize('(212) 555-0123') AS normalized, us_e164_kind('+18005550199') AS kind;
+
+-- For applications (1.1): lead lists hold junk; us_e164_try_normalize turns
+-- it into NULL instead of aborting the statement, and reads tel: URIs.
+SELECT v AS typed, us_e164_try_normalize(v) AS callee,
+       pick_pool_number(:'pool', us_e164_try_normalize(v)) AS caller_id
+FROM unnest(ARRAY['tel:+1-646-555-0100', '(415) 555-0100', 'call me', '212-555-0123 x45']) AS v;
+
+-- Credentials through the API, typed ids (uuid) accepted too.
+SELECT jsonb_pretty(create_twilio_credentials('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', 'backup account')) AS credentials;
+SELECT get_dialing_pool('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', :'pool'::uuid)->>'status' AS get_by_uuid;
+
+-- Owner binding: a tenant's role bound to its own owner cannot see this pool.
+CREATE ROLE demo_other_tenant;
+GRANT EXECUTE ON FUNCTION pick_pool_number(uuid, us_e164), list_dialing_pools(uuid) TO demo_other_tenant;
+INSERT INTO owner_roles (owner_id, role_name) VALUES ('0190c0de-0000-7000-8000-00000000b002', 'demo_other_tenant');
+SET ROLE demo_other_tenant;
+\set ON_ERROR_STOP 0
+SELECT pick_pool_number(:'pool', '+12125550199');                        -- as if it did not exist
+SELECT list_dialing_pools('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b');        -- not its owner
+\set ON_ERROR_STOP 1
+SELECT list_dialing_pools('0190c0de-0000-7000-8000-00000000b002') AS its_own;
+RESET ROLE;

@@ -7,7 +7,10 @@
  *   - on failure the output is untouched, and bad_pos is set exactly for the
  *     character errors, pointing at a byte of the class the status names;
  *   - the status agrees with the input's digit count when every byte is
- *     acceptable.
+ *     acceptable;
+ *   - an RFC 3966 tel: URI (the scheme after blanks, in any case) is read
+ *     with the URI's classes: its number starts with "+", has no blanks
+ *     but trailing ones, and any ";" is a parameter (";ext=" an extension).
  * The input and the output live in exact-size heap buffers so
  * AddressSanitizer catches any access past either.
  */
@@ -38,6 +41,26 @@ is_accepted(unsigned char c)
 		c == '-' || c == '.' || c == '+';
 }
 
+static unsigned char
+lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char) (c - 'A' + 'a') : c;
+}
+
+/* Offset just past "tel:" when the input is a tel: URI, else 0. */
+static size_t
+uri_start(const uint8_t *data, size_t size)
+{
+	size_t		i = 0;
+
+	while (i < size && (data[i] == ' ' || data[i] == '\t'))
+		i++;
+	if (size - i >= 4 && lower(data[i]) == 't' && lower(data[i + 1]) == 'e' &&
+		lower(data[i + 2]) == 'l' && data[i + 3] == ':')
+		return i + 4;
+	return 0;
+}
+
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -49,6 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cd_norm_status st;
 	size_t		n_digits = 0;
 	size_t		i;
+	size_t		uri;
 
 	if (s == NULL || out == NULL)
 	{
@@ -63,6 +87,37 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(out, 0x5A, CD_E164_LEN + 1);
 
 	st = cd_e164_normalize(s, size, out, &bad_pos);
+	uri = uri_start(data, size);
+	if (uri > 0)
+	{
+		/* the URI's own properties; then its body is checked like the rest */
+		if (st == CD_NORM_OK)
+			assert(data[uri] == '+');
+		if (st == CD_NORM_URI_NOT_GLOBAL)
+			assert(bad_pos == (long) uri && data[uri] != '+');
+		if (st == CD_NORM_URI_PARAMETER)
+			assert(bad_pos >= (long) uri && data[bad_pos] == ';');
+		if (st == CD_NORM_EXTENSION && data[bad_pos] == ';')
+			assert(size - bad_pos >= 5 && lower(data[bad_pos + 1]) == 'e' &&
+				   lower(data[bad_pos + 2]) == 'x' && lower(data[bad_pos + 3]) == 't' &&
+				   data[bad_pos + 4] == '=');
+		if (st == CD_NORM_BAD_CHARACTER && (data[bad_pos] == ' ' || data[bad_pos] == '\t'))
+		{
+			/* a blank inside the URI, something not blank after it */
+			for (i = bad_pos; i < size && (data[i] == ' ' || data[i] == '\t'); i++)
+				;
+			assert(i < size);
+		}
+		else if (st != CD_NORM_OK && st != CD_NORM_URI_NOT_GLOBAL && st != CD_NORM_EMPTY)
+			assert(st != CD_NORM_BAD_CHARACTER || data[bad_pos] != ';');
+		/* the "tel:" and blanks before it were accepted */
+		assert(bad_pos == -1 || bad_pos >= (long) uri);
+		n_digits = 0;
+		for (i = uri; i < size; i++)
+			n_digits += is_digit(data[i]);
+	}
+	else
+		assert(st != CD_NORM_URI_NOT_GLOBAL && st != CD_NORM_URI_PARAMETER);
 
 	if (st == CD_NORM_OK)
 	{
@@ -107,8 +162,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			case CD_NORM_BAD_CHARACTER:
 				assert(bad_pos >= 0 && (size_t) bad_pos < size);
-				assert(!is_accepted(data[bad_pos]) && !is_letter(data[bad_pos]) &&
-					   data[bad_pos] < 0x80);
+				assert((uri > 0 && (data[bad_pos] == ' ' || data[bad_pos] == '\t')) ||
+					   (!is_accepted(data[bad_pos]) && !is_letter(data[bad_pos]) &&
+						data[bad_pos] < 0x80));
 				break;
 			case CD_NORM_EMPTY:
 				assert(bad_pos == -1 && n_digits == 0);
@@ -125,18 +181,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			case CD_NORM_OTHER_COUNTRY:
 				assert(bad_pos == -1 && n_digits >= 1);
 				break;
+			case CD_NORM_URI_NOT_GLOBAL:
+			case CD_NORM_URI_PARAMETER:
+				assert(uri > 0);	/* checked above */
+				break;
 			default:
 				assert(!"unknown status");
 		}
-		/* bytes before the offending one are all acceptable */
+		/* bytes before the offending one (after a URI's "tel:") are all acceptable */
 		if (bad_pos >= 0)
 		{
-			for (i = 0; i < (size_t) bad_pos; i++)
+			for (i = uri; i < (size_t) bad_pos; i++)
 				assert(is_accepted(data[i]));
 		}
 		else
 		{
-			for (i = 0; i < size; i++)
+			for (i = uri; i < size; i++)
 				assert(is_accepted(data[i]));
 		}
 	}

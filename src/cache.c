@@ -209,7 +209,9 @@ geo_load(void)
 	PG_TRY();
 	{
 		int			ret;
+		cd_user_save save;
 
+		cd_become_extension_owner(&save);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		if (geo_plan == NULL)
@@ -269,6 +271,7 @@ geo_load(void)
 		}
 		MemoryContextSwitchTo(old);
 		SPI_finish();
+		cd_restore_user(&save);
 	}
 	PG_CATCH();
 	{
@@ -390,24 +393,28 @@ pool_plans(void)
 		pool_version_plan = keep_plan("SELECT xmin, ctid FROM " CD_SCHEMA ".dialing_pools"
 									  " WHERE id OPERATOR(pg_catalog.=) $1", 1, argtypes);
 	if (pool_row_plan == NULL)
-		pool_row_plan = keep_plan("SELECT xmin, ctid, phone_numbers::pg_catalog.text[]"
+		pool_row_plan = keep_plan("SELECT xmin, ctid, phone_numbers::pg_catalog.text[], owner_id"
 								  " FROM " CD_SCHEMA ".dialing_pools"
 								  " WHERE id OPERATOR(pg_catalog.=) $1", 1, argtypes);
 }
 
 /*
- * Reads the pool's row version, and its numbers when want_numbers.  Returns
- * false when the pool does not exist.  Numbers are copied into cxt.
+ * Reads the pool's row version, and its numbers and owner when want_numbers.
+ * Returns false when the pool does not exist.  Numbers are copied into cxt.
+ * Reads as the extension's owner: the routing functions are SECURITY
+ * INVOKER (see owner_binding.c).
  */
 static bool
 pool_read(const pg_uuid_t *id, bool want_numbers, MemoryContext cxt,
 		  TransactionId *xmin, ItemPointerData *ctid,
-		  char **numbers, int *n)
+		  char **numbers, int *n, pg_uuid_t *owner)
 {
 	Datum		arg = UUIDPGetDatum((pg_uuid_t *) id);
 	int			ret;
 	bool		found = false;
+	cd_user_save save;
 
+	cd_become_extension_owner(&save);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	pool_plans();
@@ -436,6 +443,7 @@ pool_read(const pg_uuid_t *id, bool want_numbers, MemoryContext cxt,
 
 			if (isnull)
 				elog(ERROR, "dialing pool has NULL phone_numbers");
+			*owner = *DatumGetUUIDP(SPI_getbinval(tup, desc, 4, &isnull));
 			deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT,
 							  &elems, &nulls, &cnt);
 			buf = MemoryContextAllocHuge(cxt, (Size) Max(cnt, 1) * CD_E164_LEN);
@@ -456,6 +464,7 @@ pool_read(const pg_uuid_t *id, bool want_numbers, MemoryContext cxt,
 		}
 	}
 	SPI_finish();
+	cd_restore_user(&save);
 	return found;
 }
 
@@ -543,6 +552,7 @@ cd_pool_get(const pg_uuid_t *id)
 	char	   *numbers = NULL;
 	int			n = 0;
 	cd_route_pool *route;
+	pg_uuid_t	owner;
 
 	gc = cd_geo_get();
 	pool_htab_init();
@@ -560,7 +570,7 @@ cd_pool_get(const pg_uuid_t *id)
 		}
 		/* some pool changed: is it this one? */
 		gen0 = pools_gen;
-		if (!pool_read(id, false, NULL, &xmin, &ctid, NULL, NULL))
+		if (!pool_read(id, false, NULL, &xmin, &ctid, NULL, NULL, NULL))
 		{
 			pool_entry_remove(e);
 			cd_report_pool_missing(id);
@@ -581,7 +591,7 @@ cd_pool_get(const pg_uuid_t *id)
 								ALLOCSET_DEFAULT_SIZES);
 	PG_TRY();
 	{
-		if (!pool_read(id, true, cxt, &xmin, &ctid, &numbers, &n))
+		if (!pool_read(id, true, cxt, &xmin, &ctid, &numbers, &n, &owner))
 		{
 			e = hash_search(pool_htab, id, HASH_FIND, NULL);
 			if (e != NULL)
@@ -608,6 +618,7 @@ cd_pool_get(const pg_uuid_t *id)
 	e->route = route;
 	e->n = n;
 	e->numbers = numbers;
+	e->owner_id = owner;
 	e->xmin = xmin;
 	e->ctid = ctid;
 	e->relid = pools_relid;

@@ -74,6 +74,7 @@ typedef struct cd_query_stamp
 typedef struct cd_pool_entry
 {
 	pg_uuid_t	id;				/* hash key: must be first */
+	pg_uuid_t	owner_id;		/* the pool's owner, for owner_roles */
 	MemoryContext cxt;			/* owns route and numbers */
 	cd_route_pool *route;
 	int			n;
@@ -100,5 +101,30 @@ extern int	cd_spi_execute_latest(SPIPlanPtr plan, Datum *values, const char *nul
 
 /* Parses a us_e164 text datum, raising 22P02 if invalid; returns the national number. */
 extern uint64 cd_callee_national(text *callee);
+
+/*
+ * owner_binding.c: owner_roles, which owners the current user may act for.
+ * Functions that check must be SECURITY INVOKER (the check is on the role
+ * that calls them) and read tables between cd_become_extension_owner and
+ * cd_restore_user.
+ */
+typedef struct cd_user_save
+{
+	Oid			user;
+	int			sec_context;
+} cd_user_save;
+
+extern uint64 cd_binding_gen;	/* changes whenever a binding may have */
+extern void cd_become_extension_owner(cd_user_save *save);
+extern void cd_restore_user(const cd_user_save *save);
+/* Raises 42501 unless the current user may act for owner (functions taking owner_id). */
+extern void cd_binding_check_owner(const pg_uuid_t *owner);
+/* Whether the current user may act for owner; a pool-id function answers a
+ * false as cd_report_pool_missing, exactly as for a missing pool. */
+extern bool cd_binding_allows(const pg_uuid_t *owner);
+/* Whether the last answer may be remembered until cd_binding_gen changes. */
+extern bool cd_binding_cacheable(void);
+extern void cd_binding_relcache_callback(Datum arg, Oid relid);
+extern void cd_binding_syscache_callback(Datum arg, int cacheid, uint32 hashvalue);
 
 #endif							/* CD_GLUE_H */

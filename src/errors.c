@@ -112,7 +112,9 @@ static const char *const norm_problems[] = {
 	[CD_NORM_OTHER_COUNTRY] = "The country code is not 1; only US numbers (+1) are accepted.",
 	[CD_NORM_TOO_FEW_DIGITS] = "The value has fewer than 10 digits; a US number has a 3-digit area code and 7 more digits.",
 	[CD_NORM_TOO_MANY_DIGITS] = "The value has more than 11 digits; a US number has 10 digits, or 11 starting with country code 1.",
-	[CD_NORM_BAD_TRUNK] = "The value has 11 digits but does not start with country code 1."
+	[CD_NORM_BAD_TRUNK] = "The value has 11 digits but does not start with country code 1.",
+	[CD_NORM_URI_NOT_GLOBAL] = "A tel: URI must hold a global number, \"+1\" and 10 digits, as in \"tel:+1-212-555-0123\".",
+	[CD_NORM_URI_PARAMETER] = "The tel: URI has a parameter; only the number itself is accepted."
 };
 
 const char *

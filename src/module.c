@@ -8,6 +8,7 @@
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 PG_MODULE_MAGIC;
 
@@ -39,6 +40,9 @@ _PG_init(void)
 	MarkGUCPrefixReserved("custom_dialing");
 
 	CacheRegisterRelcacheCallback(cd_cache_relcache_callback, (Datum) 0);
+	CacheRegisterRelcacheCallback(cd_binding_relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, cd_binding_syscache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, cd_binding_syscache_callback, (Datum) 0);
 }
 
 static void *

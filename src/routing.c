@@ -20,33 +20,46 @@ PG_FUNCTION_INFO_V1(explain_pool_pick);
 PG_FUNCTION_INFO_V1(pool_coverage);
 PG_FUNCTION_INFO_V1(invalidate_routing_cache);
 
-/* Per-call-site memo: the entry of the last pool asked for. */
+/*
+ * Per-call-site memo: the entry of the last pool asked for, and the role
+ * that was allowed to use it (owner_roles) under which binding generation.
+ */
 typedef struct pick_memo
 {
 	pg_uuid_t	id;
 	const cd_pool_entry *entry;
 	uint64		epoch;
+	Oid			role;
+	uint64		binding_gen;
 } pick_memo;
 
 /*
  * The pool's entry for this call.  Invalidation messages are taken in first
  * (a statement that locks nothing would otherwise not see another session's
  * committed change); when nothing changed since the last call at this call
- * site and the pool is the same, the memo answers without a hash lookup.
+ * site, the pool and the current user are the same, the memo answers
+ * without a hash lookup.  A pool whose owner the current user may not act
+ * for (owner_roles) raises exactly as a missing one.
  */
 static const cd_pool_entry *
 pool_for_call(FunctionCallInfo fcinfo, const pg_uuid_t *id)
 {
 	pick_memo  *m = (pick_memo *) fcinfo->flinfo->fn_extra;
 	const cd_pool_entry *e;
+	Oid			role = GetUserId();
+	uint64		epoch;
 
 	AcceptInvalidationMessages();
 	if (m != NULL && m->epoch == cd_cache_epoch &&
 		memcmp(m->id.data, id->data, UUID_LEN) == 0 &&
+		m->role == role && m->binding_gen == cd_binding_gen &&
 		cd_pool_entry_usable(m->entry))
 		return m->entry;
 
 	e = cd_pool_get(id);
+	epoch = cd_cache_epoch;		/* before the binding check, which may read */
+	if (!cd_binding_allows(&e->owner_id))
+		cd_report_pool_missing(id);
 	if (m == NULL)
 	{
 		m = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(pick_memo));
@@ -54,7 +67,10 @@ pool_for_call(FunctionCallInfo fcinfo, const pg_uuid_t *id)
 	}
 	m->id = *id;
 	m->entry = e;
-	m->epoch = cd_cache_epoch;
+	m->epoch = epoch;
+	m->role = role;
+	/* a binding read in parallel mode holds for its query only */
+	m->binding_gen = cd_binding_cacheable() ? cd_binding_gen : 0;
 	return e;
 }
 

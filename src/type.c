@@ -8,6 +8,7 @@
 PG_FUNCTION_INFO_V1(us_e164_check);
 PG_FUNCTION_INFO_V1(us_e164_is_valid);
 PG_FUNCTION_INFO_V1(us_e164_normalize);
+PG_FUNCTION_INFO_V1(us_e164_try_normalize);
 PG_FUNCTION_INFO_V1(us_e164_area_code);
 PG_FUNCTION_INFO_V1(us_e164_kind);
 
@@ -46,6 +47,18 @@ us_e164_normalize(PG_FUNCTION_ARGS)
 	st = cd_e164_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), out, &bad_pos);
 	if (st != CD_NORM_OK)
 		cd_report_norm(st, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), bad_pos);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(out, CD_E164_LEN));
+}
+
+/* As us_e164_normalize, but NULL for what cannot be normalized (1.1). */
+Datum
+us_e164_try_normalize(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	char		out[CD_E164_LEN + 1];
+
+	if (cd_e164_normalize(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), out, NULL) != CD_NORM_OK)
+		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(out, CD_E164_LEN));
 }
 

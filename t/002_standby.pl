@@ -157,7 +157,11 @@ my %calls = (
 	'delete_dialing_pool' =>
 	  "SELECT custom_dialing.delete_dialing_pool('$owner', '$pool')",
 	'refresh_area_codes' =>
-	  "SELECT custom_dialing.refresh_area_codes(\$csv\$$csv\$csv\$)");
+	  "SELECT custom_dialing.refresh_area_codes(\$csv\$$csv\$csv\$)",
+	'create_twilio_credentials' =>
+	  "SELECT custom_dialing.create_twilio_credentials('$owner', 'x')",
+	'delete_twilio_credentials' =>
+	  "SELECT custom_dialing.delete_twilio_credentials('$owner', '$key')");
 for my $name (sort keys %calls)
 {
 	my ($out, $err) = ('', '');
@@ -169,6 +173,12 @@ for my $name (sort keys %calls)
 	my ($message) = $err =~ /(ERROR:.*)/;
 	diag("standby $name: " . ($message // $err));
 }
+
+# reading credentials and pools through the API works there (typed ids too)
+like($standby->safe_psql('postgres', "SELECT custom_dialing.list_twilio_credentials('$owner')->'data'->0->>'id'"),
+	qr/^\Q$key\E$/, 'list_twilio_credentials works on the standby');
+is($standby->safe_psql('postgres', "SELECT custom_dialing.get_dialing_pool('$owner', '$pool'::uuid)->>'status'"),
+	'success', 'get_dialing_pool with a uuid pool_id works on the standby');
 
 # Nothing changed on the standby, and it still agrees with the primary.
 is($standby->safe_psql('postgres', "SELECT count(*) FROM custom_dialing.dialing_pools"),

@@ -28,7 +28,7 @@ fail() { failed=$((failed + $1)); failures+=("$2"); }
 
 PKGS="postgresql-15 postgresql-server-dev-15 postgresql-client-15 uuid-dev libipc-run-perl
       clang-14 libclang-rt-14-dev valgrind cppcheck sqlsmith make gcc
-      debhelper postgresql-server-dev-all lintian"
+      debhelper postgresql-server-dev-all lintian python3-psycopg"
 if [ "${SKIP_DEPS:-0}" != 1 ]; then
 	# shellcheck disable=SC2086
 	APT_LOG="$LOG/apt.log" bash tools/ensure_packages.sh $PKGS ||
@@ -165,6 +165,20 @@ if grep -q '^TAP_TESTS = 1' Makefile; then
 	grep -E '^# (acknowledged|survived|crash)' "$LOG/tap.log" || true
 	echo "   TAP: $tap_ok of $tap_files files ok"
 fi
+
+# a real client: the README's psycopg 3 example, as an application role bound
+# to one owner, against a throwaway cluster; TAP lines counted like the rest
+note "psycopg client"
+as_pg pg_virtualenv /usr/bin/python3 test/client/psycopg_app.py --setup >"$LOG/client.log" 2>&1
+client_rc=$?
+count_tap "$LOG/client.log" "psycopg client"
+client_plan=$(grep -Eo '^1\.\.[0-9]+' "$LOG/client.log" | cut -c4-)
+client_ran=$(grep -Ec '^(not )?ok ' "$LOG/client.log")
+if [ "$client_rc" -ne 0 ] && ! grep -q '^not ok ' "$LOG/client.log" || [ "${client_plan:-x}" != "$client_ran" ]; then
+	tail -20 "$LOG/client.log"
+	fail 1 "psycopg client (exit $client_rc, plan ${client_plan:-missing}, ran $client_ran)"
+fi
+grep '^# ' "$LOG/client.log" || true
 
 if [ -x test/sqlsmith.sh ]; then
 	note "sqlsmith (bounded)"

@@ -114,12 +114,32 @@ cd_e164_normalize(const char *s, size_t len, char out[CD_E164_LEN + 1],
 	size_t		n_digits = 0;
 	bool		plus = false;
 	bool		seen_nonblank = false;
+	bool		uri = false;
 	size_t		i;
 
 	if (bad_pos)
 		*bad_pos = -1;
 
-	for (i = 0; i < len; i++)
+	/* a tel: URI: the scheme after any blanks, then a global number */
+	for (i = 0; i < len && is_blank((unsigned char) s[i]); i++)
+		;
+	if (starts_with_ci(s, len, i, "tel:"))
+	{
+		uri = true;
+		i += 4;
+		if (i == len)
+			return CD_NORM_EMPTY;
+		if (s[i] != '+')
+		{
+			if (bad_pos)
+				*bad_pos = (long) i;
+			return CD_NORM_URI_NOT_GLOBAL;
+		}
+	}
+	else
+		i = 0;
+
+	for (; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
 		cd_norm_status err;
@@ -134,7 +154,20 @@ cd_e164_normalize(const char *s, size_t len, char out[CD_E164_LEN + 1],
 			continue;
 		}
 		if (is_blank(c))
-			continue;
+		{
+			size_t		j;
+
+			if (!uri)
+				continue;
+			/* a URI has no blanks; only trailing ones are forgiven */
+			for (j = i; j < len && is_blank((unsigned char) s[j]); j++)
+				;
+			if (j == len)
+				break;
+			if (bad_pos)
+				*bad_pos = (long) i;
+			return CD_NORM_BAD_CHARACTER;
+		}
 		if (c == '(' || c == ')' || c == '-' || c == '.')
 		{
 			seen_nonblank = true;
@@ -148,7 +181,9 @@ cd_e164_normalize(const char *s, size_t len, char out[CD_E164_LEN + 1],
 		}
 
 		/* c is an offending byte: classify it */
-		if (c == '+')
+		if (uri && c == ';')
+			err = starts_with_ci(s, len, i + 1, "ext=") ? CD_NORM_EXTENSION : CD_NORM_URI_PARAMETER;
+		else if (c == '+')
 			err = CD_NORM_MISPLACED_PLUS;
 		else if (c >= 0x80)
 			err = CD_NORM_NON_ASCII;

@@ -37,13 +37,19 @@ typedef enum cd_norm_status
 	CD_NORM_OTHER_COUNTRY,		/* "+" followed by a country code other than 1 */
 	CD_NORM_TOO_FEW_DIGITS,		/* fewer than 10 digits */
 	CD_NORM_TOO_MANY_DIGITS,	/* more than 11 digits */
-	CD_NORM_BAD_TRUNK			/* 11 digits not starting with 1 */
+	CD_NORM_BAD_TRUNK,			/* 11 digits not starting with 1 */
+	CD_NORM_URI_NOT_GLOBAL,		/* a tel: URI whose number does not start with "+" */
+	CD_NORM_URI_PARAMETER		/* a tel: URI parameter other than ;ext= (isub, phone-context...) */
 } cd_norm_status;
 
 /*
  * Turns a typed US number into canonical "+1NNNNNNNNNN" form.
  * Accepted: 10 digits, or 11 digits starting with 1, optionally after one
  * leading "+", separated by blanks (space, tab) and ( ) - . in any places.
+ * Also an RFC 3966 tel: URI of a global US number ("tel:+1-212-555-0123",
+ * scheme in any case, blanks around it only): "+1" and 10 digits with the
+ * visual separators ( ) - . and no parameter; ";ext=" is an extension.
+ * The parsing is done by each byte's class alone, in one pass.
  * On CD_NORM_OK, out holds 12 bytes plus a NUL; otherwise out is untouched.
  * *bad_pos (if not NULL) receives the 0-based byte offset of the first
  * offending byte for the character-class errors, else -1.

@@ -257,7 +257,9 @@ test_normalize_fail(void)
 	norm_fail("abc", CD_NORM_LETTERS, 0);
 	norm_fail("x123", CD_NORM_LETTERS, 0);
 	norm_fail("ext 12", CD_NORM_LETTERS, 0);
-	norm_fail("tel:+12125550123", CD_NORM_LETTERS, 0);
+	norm_fail("tel+12125550123", CD_NORM_LETTERS, 0);
+	norm_fail("te:+12125550123", CD_NORM_LETTERS, 0);
+	norm_fail("sip:+12125550123", CD_NORM_LETTERS, 0);
 	norm_fail("212555xxxx", CD_NORM_LETTERS, 6);
 	norm_fail("212-555-0123 extra", CD_NORM_LETTERS, 13);
 	norm_fail("212-555-0123 xtra", CD_NORM_LETTERS, 13);
@@ -316,6 +318,61 @@ test_normalize_fail(void)
 
 		CHECK(st == CD_NORM_EXTENSION && strcmp(out, "unchanged!!") == 0,
 			  "normalize: out untouched on failure");
+	}
+}
+
+/* ---------- RFC 3966 tel: URIs ---------- */
+
+static void
+test_normalize_tel(void)
+{
+	norm_ok("tel:+1-212-555-0123", "+12125550123");
+	norm_ok("tel:+12125550123", "+12125550123");
+	norm_ok("TEL:+1.212.555.0123", "+12125550123");
+	norm_ok("Tel:+1(212)555-0123", "+12125550123");
+	norm_ok("  tel:+1-212-555-0123  ", "+12125550123");
+	norm_ok("\ttel:+1-212-555-0123\t", "+12125550123");
+	norm_ok("tel:+1-800-555-0199", "+18005550199");
+
+	/* a local number, or none */
+	norm_fail("tel:212-555-0123", CD_NORM_URI_NOT_GLOBAL, 4);
+	norm_fail("tel:1-212-555-0123", CD_NORM_URI_NOT_GLOBAL, 4);
+	norm_fail("tel: +1-212-555-0123", CD_NORM_URI_NOT_GLOBAL, 4);
+	norm_fail("  tel:(212) 555-0123", CD_NORM_URI_NOT_GLOBAL, 6);
+	norm_fail("tel:", CD_NORM_EMPTY, -1);
+	norm_fail("tel:+", CD_NORM_EMPTY, -1);
+	norm_fail("tel:+-", CD_NORM_EMPTY, -1);
+
+	/* an extension is refused; so is any other parameter */
+	norm_fail("tel:+1-212-555-0123;ext=45", CD_NORM_EXTENSION, 19);
+	norm_fail("tel:+1-212-555-0123;EXT=45", CD_NORM_EXTENSION, 19);
+	norm_fail("tel:+1-212-555-0123;isub=45", CD_NORM_URI_PARAMETER, 19);
+	norm_fail("tel:+1-212-555-0123;phone-context=example.com", CD_NORM_URI_PARAMETER, 19);
+	norm_fail("tel:+1-212-555-0123;", CD_NORM_URI_PARAMETER, 19);
+	norm_fail("tel:+1-212-555-0123;ext", CD_NORM_URI_PARAMETER, 19);
+	norm_fail("tel:+1-212-555-0123 x45", CD_NORM_BAD_CHARACTER, 19);
+
+	/* the number's own rules */
+	norm_fail("tel:+44-20-7946-0958", CD_NORM_OTHER_COUNTRY, -1);
+	norm_fail("tel:+1-212-555-012", CD_NORM_TOO_FEW_DIGITS, -1);
+	norm_fail("tel:+1-212-555-01234", CD_NORM_TOO_MANY_DIGITS, -1);
+	norm_fail("tel:+1 212 555 0123", CD_NORM_BAD_CHARACTER, 6);
+	norm_fail("tel:+1-212-555-0123+", CD_NORM_MISPLACED_PLUS, 19);
+	norm_fail("tel:+1-800-FLOWERS", CD_NORM_LETTERS, 11);
+	norm_fail("tel:+1/212/555/0123", CD_NORM_BAD_CHARACTER, 6);
+	norm_fail("tel:+1-212-555-\xef\xbc\x90" "123", CD_NORM_NON_ASCII, 15);
+	norm_fail("tel:tel:+12125550123", CD_NORM_URI_NOT_GLOBAL, 4);
+	norm_fail("x tel:+12125550123", CD_NORM_LETTERS, 0);
+	{
+		cd_norm_status st = norm_n("tel:+1212555012399", 16);
+
+		CHECK(st == CD_NORM_OK && strcmp(norm_out, "+12125550123") == 0,
+			  "normalize tel: reads only len bytes");
+	}
+	{
+		cd_norm_status st = norm_n("tel", 3);
+
+		CHECK(st == CD_NORM_LETTERS && norm_pos == 0, "normalize: \"tel\" alone is letters");
 	}
 }
 
@@ -519,6 +576,7 @@ main(void)
 	test_normalize_ok();
 	test_normalize_fail();
 	test_normalize_roundtrip();
+	test_normalize_tel();
 	test_parts();
 	test_uuid();
 	test_uuid7();
