@@ -39,6 +39,7 @@ _PG_init(void)
 	MarkGUCPrefixReserved("custom_dialing");
 
 	CacheRegisterRelcacheCallback(cd_cache_relcache_callback, (Datum) 0);
+	CacheRegisterRelcacheCallback(cd_windows_relcache_callback, (Datum) 0);
 }
 
 static void *
