@@ -418,11 +418,12 @@ load_cache(const cd_geo_cache *gc)
 			{
 				int			b = kind_bit(c, ru->kind_names[i], true);
 
-				if (b < 0)
+				if (b >= 0)
+					ru->kinds |= UINT64CONST(1) << b;
+				else
 					ereport(ERROR,
 							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 							 errmsg("calling_rules names more than %d kinds of call", CW_MAX_KINDS)));
-				ru->kinds |= UINT64CONST(1) << b;
 			}
 			ru->days = get_text(tup, desc, 3);
 			ru->core.days = cd_win_parse_days(ru->days);
@@ -763,7 +764,9 @@ kinds_mask(const cw_cache *c, ArrayType *arr)
 		for (j = 0; j < c->n_kinds; j++)
 			if (strcmp(c->kinds[j], k) == 0)
 				b = j;
-		if (b < 0)
+		if (b >= 0)
+			mask |= UINT64CONST(1) << b;
+		else
 		{
 			StringInfoData known;
 
@@ -776,7 +779,6 @@ kinds_mask(const cw_cache *c, ArrayType *arr)
 					 errdetail("Known kinds: %s.", known.data),
 					 errhint("A call carries every kind that describes it, such as '{sales,prerecorded}' for a sales call in a recorded or artificial (AI-generated) voice.")));
 		}
-		mask |= UINT64CONST(1) << b;
 	}
 	return mask;
 }
@@ -1026,7 +1028,6 @@ window_answer(const cw_cache *c, const cw_place *p, uint64 kinds, TimestampTz at
 {
 	StringInfoData buf;
 	StringInfoData why;
-	int			i;
 
 	initStringInfo(&buf);
 	initStringInfo(&why);
@@ -1060,6 +1061,7 @@ window_answer(const cw_cache *c, const cw_place *p, uint64 kinds, TimestampTz at
 		bool		allowed = false;
 		TimestampTz next = 0;
 		bool		have_next = false;
+		int			i;
 
 		prepare_eval(c, p, kinds, &e);
 		locals = palloc0(sizeof(cd_win_local) * Max(p->n_zones, 1));
