@@ -31,7 +31,7 @@ PG_CPPFLAGS = -I$(srcdir)/src/core -isystem $(shell $(PG_CONFIG) --includedir-se
 
 REGRESS = type normalize tables pool_api security routing refresh calling_hours coverage cache calling_window
 REGRESS_OPTS = --load-extension=custom_dialing
-ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate
+ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate calling_rules_invalidation
 ISOLATION_OPTS = --load-extension=custom_dialing
 TAP_TESTS = 1
 
