@@ -131,6 +131,15 @@ SELECT cw('+18015550100', '2026-03-01 15:30:00+00');
 SET timezone = 'Asia/Tokyo';
 SELECT cw('+18015550100', '2026-03-01 11:30:00+09');
 SET timezone = 'UTC';
+-- Saturday 23:00 UTC (18:00 in Chicago) is already Sunday 09:00 in Guam
+-- (671, a US territory, UTC+10): a Sunday rule of one's own for GU applies
+-- there, by Guam's date
+BEGIN;
+INSERT INTO custom_dialing.calling_rules (region, kinds, days, window_start, window_end, citation, strength)
+VALUES ('GU', '{sales}', 'Sun', NULL, NULL, 'company policy', 'policy');
+SELECT * FROM why('+16715550100', '2026-03-07 23:00:00+00');
+SELECT cw('+16715550100', '2026-03-07 23:00:00+00'), cw('+13125550100', '2026-03-07 23:00:00+00');
+ROLLBACK;
 
 ------------------------------------------------------------------------
 -- Canada: the CRTC hours, no US baseline
@@ -283,6 +292,30 @@ INSERT INTO custom_dialing.calling_rules (region, kinds, days, window_start, win
 VALUES ('FL', '{Sales}', 'Mon', '08:00', '20:00', 'x', 'x');
 INSERT INTO custom_dialing.calling_rules (region, kinds, days, window_start, window_end, citation, strength)
 VALUES ('FL', '{sales}', 'Mon', '08:00', NULL, 'x', 'x');
+
+-- the SQLSTATE of each refusal
+CREATE FUNCTION sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE q;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END
+$$;
+SELECT sqlstate_of(q), q FROM (VALUES
+	($q$SELECT custom_dialing.calling_window('+1234')$q$),
+	($q$SELECT custom_dialing.calling_window('+12125550100', NULL)$q$),
+	($q$SELECT custom_dialing.next_calling_time('+12125550100', 'infinity')$q$),
+	($q$SELECT custom_dialing.calling_window('+12125550100', now(), NULL)$q$),
+	($q$SELECT custom_dialing.calling_window('+12125550100', now(), '{}')$q$),
+	($q$SELECT custom_dialing.calling_window('+12125550100', now(), '{sales,NULL}')$q$),
+	($q$SELECT custom_dialing.calling_window('+12125550100', now(), '{robocall}')$q$),
+	($q$SELECT custom_dialing.calling_window('+12125550100', now(), '{{sales}}')$q$),
+	($q$SELECT custom_dialing.next_calling_time('+12125550100', now(), region => 'Florida')$q$),
+	($q$INSERT INTO custom_dialing.calling_rules (region, kinds, days, citation, strength) VALUES ('FL', '{sales}', 'Monday', 'x', 'x')$q$),
+	($q$SELECT custom_dialing.calling_window('+12125550100')$q$)
+) v(q);
+DROP FUNCTION sqlstate_of(text);
 
 ------------------------------------------------------------------------
 -- Administrators' changes, and reset_calling_rules()
