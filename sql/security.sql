@@ -8,7 +8,7 @@ SELECT p.oid::regprocedure AS function, has_function_privilege('public', p.oid, 
        p.prosecdef AS security_definer, p.proconfig AS settings
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'custom_dialing'
-ORDER BY p.proname, 1::text;
+ORDER BY p.proname, p.oid::regprocedure::text COLLATE "C";
 SELECT c.relname,
        has_table_privilege('public', c.oid, 'SELECT') AS public_select,
        has_table_privilege('public', c.oid, 'INSERT,UPDATE,DELETE,TRUNCATE') AS public_write

@@ -61,6 +61,8 @@ typedef struct cd_geo_cache
 
 extern const cd_geo_cache *cd_geo_get(void);
 extern void cd_cache_relcache_callback(Datum arg, Oid relid);
+/* calling_windows.c: its cache of the calling rules follows their tables */
+extern void cd_windows_relcache_callback(Datum arg, Oid relid);
 extern uint64 cd_cache_epoch;	/* bumped by anything that may free a pool entry */
 
 /* The running statement, to scope what parallel mode builds (cache.c). */

@@ -43,6 +43,7 @@ _PG_init(void)
 	CacheRegisterRelcacheCallback(cd_binding_relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHOID, cd_binding_syscache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, cd_binding_syscache_callback, (Datum) 0);
+	CacheRegisterRelcacheCallback(cd_windows_relcache_callback, (Datum) 0);
 }
 
 static void *

@@ -87,6 +87,30 @@ is( $node->safe_psql('src', qq{
 	FROM custom_dialing.refresh_area_codes(\$csv\$$csv\$csv\$)}),
 	'{} {406} {907}', 'refresh_area_codes removes 406 and moves 907');
 
+# Calling rules changed by an administrator: a shipped rule edited (no
+# longer shipped, its shipped key recorded as removed) and one deleted, a
+# rule of one's own; a shipped holiday renamed (its key now held by an own
+# row and a removal at once) and one deleted, one added; a blackout.  The
+# rest stays shipped, and pg_dump leaves shipped rows to CREATE EXTENSION.
+$node->safe_psql('src', q{
+	UPDATE custom_dialing.calling_rules SET window_end = '19:00', note = 'shortened by policy'
+	 WHERE region = 'FL';
+	DELETE FROM custom_dialing.calling_rules WHERE region = 'CT';
+	INSERT INTO custom_dialing.calling_rules (region, kinds, days, window_start, window_end, citation, strength)
+	VALUES ('NY', '{sales,charitable}', 'Mon-Sat', '09:00', '20:00', 'company policy', 'policy');
+	UPDATE custom_dialing.calling_holidays SET name = 'Thanksgiving (renamed)'
+	 WHERE holiday_set = 'PA-legal' AND day = '2026-11-26';
+	DELETE FROM custom_dialing.calling_holidays WHERE holiday_set = 'UT-legal' AND day = '2026-07-24';
+	INSERT INTO custom_dialing.calling_holidays (holiday_set, day, name)
+	VALUES ('PA-legal', '2026-11-27', 'day after Thanksgiving');
+	INSERT INTO custom_dialing.calling_blackouts (region, starts_at, ends_at, reason)
+	VALUES ('LA', '2026-08-27 00:00+00', '2026-08-29 17:00+00', 'declared emergency');
+});
+is( $node->safe_psql('src', q{
+	SELECT count(*) FILTER (WHERE shipped) || ' shipped, ' || count(*) FILTER (WHERE NOT shipped) || ' own'
+	FROM custom_dialing.calling_rules}),
+	'40 shipped, 2 own', 'calling rules: 40 shipped rows and 2 of the administrator\'s');
+
 # 1,000 callees over every kind of area code (t/callees.sql).
 my $callees = slurp_file('t/callees.sql');
 
@@ -121,6 +145,18 @@ sub snapshot
 		       || ' ' || custom_dialing.explain_pool_pick(p.id, c.callee)::text
 		FROM custom_dialing.dialing_pools p CROSS JOIN callees c
 		ORDER BY p.id, c.n});
+	for my $t (qw(calling_rules calling_holidays calling_blackouts calling_rules_removed
+		calling_holidays_removed))
+	{
+		$s{$t} = lines($db, "SELECT r::text FROM custom_dialing.$t r ORDER BY 1");
+	}
+	# the answers, on Thanksgiving evening and in the blackout
+	$s{windows} = lines($db, qq{
+		WITH callees AS ($callees)
+		SELECT n || ' ' || custom_dialing.calling_window(callee, '2026-11-26 23:30+00')::text
+		       || ' ' || custom_dialing.calling_window(callee, '2026-08-28 16:00+00', '{sales,charitable}')::text
+		       || ' ' || coalesce(custom_dialing.next_calling_time(callee, '2026-07-24 03:30+00')::text, '-')
+		FROM callees ORDER BY n});
 	$s{coverage} = lines($db, qq{
 		SELECT c::text FROM custom_dialing.dialing_pools p, custom_dialing.pool_coverage(p.id) c
 		WHERE p.id = '$pool{twenty}' ORDER BY c.area_code});
@@ -146,6 +182,11 @@ isnt(join("\n", @{ $orig->{area_codes} }), join("\n", @$shipped),
 	'the refreshed area_codes differs from the shipped one');
 is($node->safe_psql('src', q{SELECT custom_dialing.us_e164_kind('+14065550100')}),
 	'unassigned', 'the removed 406 is unassigned in the original');
+my $shipped_rules = lines('shipped', 'SELECT r::text FROM custom_dialing.calling_rules r ORDER BY 1');
+is(scalar @$shipped_rules, 42, 'a fresh database has the 42 shipped rules');
+isnt(join("\n", @{ $orig->{calling_rules} }), join("\n", @$shipped_rules),
+	'the changed calling rules differ from the shipped ones');
+is(scalar @{ $orig->{calling_holidays} }, 324, 'holidays: 324 rows after one deleted and one added');
 
 # ---- dump and restore ----
 
@@ -185,6 +226,15 @@ sub compare_with_original
 
 compare_with_original('restored_custom');
 compare_with_original('restored_plain');
+
+# Neither duplicated nor lost, and still tracked: reset_calling_rules() in
+# the restored database gives exactly the shipped rows back.
+is( $node->safe_psql('restored_custom', q{
+	SELECT count(*) || ' ' || count(DISTINCT (region, kinds, days)) FROM custom_dialing.calling_rules}),
+	'42 42', 'restored: 42 distinct calling rules, none twice');
+$node->safe_psql('restored_custom', 'SELECT custom_dialing.reset_calling_rules()');
+is_deeply(lines('restored_custom', 'SELECT r::text FROM custom_dialing.calling_rules r ORDER BY 1'),
+	$shipped_rules, 'restored: reset_calling_rules() gives back the shipped rules');
 
 # A restored database is fully live: the ownership rule still holds, and an
 # update there is routed at once.

@@ -200,6 +200,24 @@ isnt(join("\n", @{ $before_geo{shipped} }), join("\n", @$fresh_geo),
 is($node->safe_psql('shipped', q{SELECT array_to_string(time_zones, ' ') FROM custom_dialing.area_codes WHERE npa = '907'}),
 	'America/Anchorage America/Adak', 'shipped: 907 gains America/Adak with the 1.1 data');
 
+# The calling rules and holidays new in 1.1 arrive with the update, row for
+# row as a fresh install has them, and answer the same.
+for my $t (qw(calling_rules calling_holidays))
+{
+	my $fresh_rows = lines('fresh', "SELECT r::text FROM custom_dialing.$t r ORDER BY 1");
+	for my $db (qw(refreshed shipped))
+	{
+		is_deeply(lines($db, "SELECT r::text FROM custom_dialing.$t r ORDER BY 1"), $fresh_rows,
+			"$db: $t as a fresh install has it");
+	}
+}
+for my $db (qw(refreshed shipped))
+{
+	is( $node->safe_psql($db, q{
+		SELECT custom_dialing.next_calling_time('+18015550100', '2026-07-04 03:00+00') AT TIME ZONE 'UTC'}),
+		'2026-07-06 14:00:00', "$db: next_calling_time skips Utah's holiday weekend");
+}
+
 # ---- sticky choices survive ----
 
 for my $db (qw(refreshed shipped))

@@ -23,7 +23,8 @@ list=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv
 check "every file is under the top folder $name/" sh -c "! printf '%s\n' \"\$1\" | grep -v '^$name/'" _ "$list"
 for f in META.json README.md Changes Makefile custom_dialing.control LICENSE \
 	src/sql/custom_dialing--1.0.sql.in src/sql/custom_dialing--1.1.sql.in \
-	src/sql/custom_dialing--1.0--1.1.sql.in data/nanp_area_codes.csv data/1.0/nanp_area_codes.csv data/README.md; do
+	src/sql/custom_dialing--1.0--1.1.sql.in data/nanp_area_codes.csv data/1.0/nanp_area_codes.csv data/README.md \
+	data/calling_rules.csv data/calling_holidays.csv tools/calling_rules_table.py; do
 	check "the distribution has $f" sh -c "printf '%s\n' \"\$1\" | grep -qxF '$name/$f'" _ "$list"
 done
 check "no build output (.o .so .bc, built scripts, test/bin, fuzz/bin)" sh -c "! printf '%s\n' \"\$1\" |

@@ -54,6 +54,8 @@ for f in /usr/lib/postgresql/15/lib/custom_dialing.so \
 	/usr/share/postgresql/15/extension/custom_dialing--1.1.sql \
 	/usr/share/postgresql/15/extension/custom_dialing--1.0--1.1.sql \
 	/usr/share/postgresql/15/extension/custom_dialing_nanp_area_codes.csv \
+	/usr/share/postgresql/15/extension/custom_dialing_calling_rules.csv \
+	/usr/share/postgresql/15/extension/custom_dialing_calling_holidays.csv \
 	/usr/share/doc/postgresql-15-custom-dialing/copyright \
 	/usr/share/doc/postgresql-15-custom-dialing/data-sources.md.gz; do
 	check "the package ships $f" grep -qxF "$f" "$D/files"

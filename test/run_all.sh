@@ -73,6 +73,10 @@ note "versions in step"
 bash test/check_versions.sh >"$LOG/versions.log" 2>&1
 count_tap "$LOG/versions.log" "version checks"
 
+note "README's table of the shipped calling rules"
+/usr/bin/python3 tools/calling_rules_table.py --check README.md >"$LOG/readme_table.log" 2>&1
+count_tap "$LOG/readme_table.log" "README calling-rules table"
+
 # ---- packaging: the Debian package and the PGXN distribution ----
 note "Debian package (dpkg-buildpackage, lintian, smoke test of the packaged files)"
 bash test/package.sh >"$LOG/package.log" 2>&1
