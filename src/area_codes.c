@@ -134,7 +134,7 @@ within_calling_hours(PG_FUNCTION_ARGS)
 	const cd_geo_cache *gc;
 	const cd_area_text *t;
 	const cd_exch_text *x;
-	const char *exch_zone;
+	const char *exch_zone[1];
 	const char *const *zones;
 	int			n_zones;
 	int			i;
@@ -159,8 +159,8 @@ within_calling_hours(PG_FUNCTION_ARGS)
 	x = cd_exch_text_of(gc, national);
 	if (x != NULL && x->time_zone != 0)
 	{
-		exch_zone = cd_exch_str(gc, x->time_zone);
-		zones = &exch_zone;
+		exch_zone[0] = cd_exch_str(gc, x->time_zone);
+		zones = exch_zone;
 		n_zones = 1;
 	}
 	else

@@ -179,7 +179,6 @@ us_e164_locate(PG_FUNCTION_ARGS)
 	double		lat,
 				lon;
 	bool		exact = false;
-	int			i;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"area_code\": \"%03d\", \"exchange\": \"%03d\"", npa, nxx);
@@ -200,7 +199,7 @@ us_e164_locate(PG_FUNCTION_ARGS)
 	if (x && x->time_zone)
 		escape_json(&buf, cd_exch_str(gc, x->time_zone));
 	else
-		for (i = 0; i < t->n_zones; i++)
+		for (int i = 0; i < t->n_zones; i++)
 		{
 			if (i > 0)
 				appendStringInfoString(&buf, ", ");

@@ -260,8 +260,7 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 		uint64_t	nat = numbers[i];
 		unsigned	g;
 		double		lat,
-					lon,
-					d;
+					lon;
 		bool		exact;
 
 		if (nat > MAX_NATIONAL)
@@ -273,7 +272,8 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 		number_point(geo, xg, nat, &lat, &lon, &exact);
 		if (exact)
 		{
-			d = cd_distance_km(geo->area[g].lat, geo->area[g].lon, lat, lon);
+			double		d = cd_distance_km(geo->area[g].lat, geo->area[g].lon, lat, lon);
+
 			if (d > radius[g])
 				radius[g] = d;
 		}
@@ -322,6 +322,7 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	{
 		uint16_t	order[CD_NPA_SLOTS];
 
+		memset(order, 0, sizeof(order));
 		for (c = 0; c < CD_NPA_SLOTS; c++)
 			if (group_id[c] >= 0)
 				order[group_id[c]] = (uint16_t) c;
