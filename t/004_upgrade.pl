@@ -155,6 +155,13 @@ my $old_session = $node->background_psql('shipped', on_error_stop => 1);
 my $probe = qq{SELECT custom_dialing.pick_pool_number('$pool{shipped}{twenty}', '+16465550199')};
 my $probe_before = $old_session->query_safe($probe);
 like($probe_before, qr/^\+1(212|646)/, 'an open 1.0 session routes 646 to a 212/646 number');
+is($old_session->query_safe($tallahassee_hours), 'f',
+	'an open 1.0 session checks 850 calling hours in every zone');
+# In "refreshed" the update leaves area_codes alone: only the update
+# script's own invalidation tells an open session about the exchanges.
+my $old_refreshed = $node->background_psql('refreshed', on_error_stop => 1);
+is($old_refreshed->query_safe($tallahassee_hours), 'f',
+	'an open 1.0 session of "refreshed" checks 850 calling hours in every zone');
 
 for my $db (qw(refreshed shipped))
 {
@@ -257,6 +264,11 @@ for my $db (qw(refreshed shipped))
 
 is($old_session->query_safe($probe), $probe_before,
 	'a session opened on 1.0 keeps routing the same way after the update');
+is($old_session->query_safe($tallahassee_hours), 't',
+	'a session opened on 1.0 uses the exchanges once the update commits');
+is($old_refreshed->query_safe($tallahassee_hours), 't',
+	'so does one in "refreshed", whose area codes the update did not touch');
+$old_refreshed->quit;
 $old_session->quit;
 
 done_testing();
