@@ -134,10 +134,10 @@ extern int	cd_spi_execute_latest(SPIPlanPtr plan, Datum *values, const char *nul
 /*
  * The pick for a callee from a pool entry and the geography it was built
  * with (exchanges.c): cd_route_pick refined by the exchange-level nearest
- * step.
+ * step; distance_km is computed only when want_km.
  */
 extern void cd_pool_pick(const cd_pool_entry *e, const cd_geo_cache *gc,
-						 uint64 callee, cd_pick *pick);
+						 uint64 callee, bool want_km, cd_pick *pick);
 
 /* The active exchange text of a national number, or NULL (exchanges.c). */
 extern const cd_exch_text *cd_exch_text_of(const cd_geo_cache *gc, uint64 national);

@@ -138,11 +138,12 @@ cd_exch_text_of(const cd_geo_cache *gc, uint64 national)
 }
 
 void
-cd_pool_pick(const cd_pool_entry *e, const cd_geo_cache *gc, uint64 callee, cd_pick *pick)
+cd_pool_pick(const cd_pool_entry *e, const cd_geo_cache *gc, uint64 callee,
+			 bool want_km, cd_pick *pick)
 {
 	cd_route_pick(e->route, callee, pick);
 	if (e->near != NULL && pick->rule == CD_RULE_NEAREST)
-		cd_near_pick(e->near, &gc->geo, gc->xg, callee, pick);
+		cd_near_pick(e->near, &gc->geo, gc->xg, callee, want_km, pick);
 }
 
 static void

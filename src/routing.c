@@ -87,7 +87,7 @@ pick_pool_number(PG_FUNCTION_ARGS)
 	cd_pick		pick;
 
 	/* the entry was just validated, so the geography is the one it was built on */
-	cd_pool_pick(e, cd_geo_current(), callee, &pick);
+	cd_pool_pick(e, cd_geo_current(), callee, false, &pick);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(e->numbers + (Size) pick.index * CD_E164_LEN,
 											  CD_E164_LEN));
 }
@@ -164,7 +164,7 @@ explain_pool_pick(PG_FUNCTION_ARGS)
 
 	pool_and_geography(fcinfo, id, &e, &gc);
 
-	cd_pool_pick(e, gc, callee, &pick);
+	cd_pool_pick(e, gc, callee, true, &pick);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"number\": \"%.*s\", \"rule\": \"%s\", \"distance_km\": ",
 					 CD_E164_LEN, e->numbers + (Size) pick.index * CD_E164_LEN,
@@ -210,7 +210,7 @@ pool_coverage(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (a->kind != CD_KIND_GEOGRAPHIC || !a->has_location)
 			continue;
-		cd_pool_pick(e, gc, (uint64) npa * 10000000 + 5550100, &pick);
+		cd_pool_pick(e, gc, (uint64) npa * 10000000 + 5550100, true, &pick);
 		snprintf(code, sizeof(code), "%03d", npa);
 		values[0] = CStringGetTextDatum(code);
 		values[1] = CStringGetTextDatum(t->region ? t->region : "");

@@ -8,6 +8,10 @@
 #include <math.h>
 #include <string.h>
 
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 #define QUOTE_BUF CD_CSV_QUOTE_BUF
 #define NXX_SLOTS 1000
 
@@ -214,8 +218,12 @@ cd_exch_geo_build(const cd_geo *geo, const cd_exch_entry *entries, int n,
 	xg->slot = cd_zalloc(alloc, (size_t) (n_blocks > 0 ? n_blocks : 1) * NXX_SLOTS * sizeof(int32_t));
 	xg->lat = cd_zalloc(alloc, (size_t) (n > 0 ? n : 1) * sizeof(double));
 	xg->lon = cd_zalloc(alloc, (size_t) (n > 0 ? n : 1) * sizeof(double));
-	if (xg->slot == NULL || xg->lat == NULL || xg->lon == NULL)
+	xg->unit = cd_zalloc(alloc, (size_t) (n > 0 ? n : 1) * 3 * sizeof(double));
+	if (xg->slot == NULL || xg->lat == NULL || xg->lon == NULL || xg->unit == NULL)
 		return NULL;
+	for (i = 0; i < CD_NPA_SLOTS; i++)
+		if (npa_located(geo, i))
+			cd_unit_vector(geo->area[i].lat, geo->area[i].lon, xg->area_unit[i]);
 	for (i = 0; i < n_blocks * NXX_SLOTS; i++)
 		xg->slot[i] = -1;
 	for (i = 0; i < n; i++)
@@ -236,6 +244,7 @@ cd_exch_geo_build(const cd_geo *geo, const cd_exch_entry *entries, int n,
 
 			xg->lat[i] = e->lat;
 			xg->lon[i] = e->lon;
+			cd_unit_vector(e->lat, e->lon, xg->unit + (size_t) i * 3);
 			xg->n_points++;
 			if (d > xg->radius_km[npa])
 				xg->radius_km[npa] = d;
@@ -285,6 +294,41 @@ cd_exch_point(const cd_geo *geo, const cd_exch_geo *xg, uint64_t national,
 	return true;
 }
 
+void
+cd_unit_vector(double lat, double lon, double v[3])
+{
+	const double rad = M_PI / 180.0;
+	double		cl = cos(lat * rad);
+
+	v[0] = cl * cos(lon * rad);
+	v[1] = cl * sin(lon * rad);
+	v[2] = sin(lat * rad);
+}
+
+bool
+cd_exch_unit(const cd_geo *geo, const cd_exch_geo *xg, uint64_t national,
+			 const double **v, bool *exact)
+{
+	int			npa;
+	int			e;
+
+	if (xg == NULL || national > UINT64_C(9999999999))
+		return false;
+	npa = (int) (national / 10000000);
+	if (!npa_located(geo, npa))
+		return false;
+	e = cd_exch_find(xg, national);
+	if (e >= 0 && !isnan(xg->lat[e]))
+	{
+		*v = xg->unit + (size_t) e * 3;
+		*exact = true;
+		return true;
+	}
+	*v = xg->area_unit[npa];
+	*exact = false;
+	return true;
+}
+
 size_t
 cd_exch_geo_bytes(const cd_exch_geo *xg)
 {
@@ -296,5 +340,5 @@ cd_exch_geo_bytes(const cd_exch_geo *xg)
 	for (i = 0; i < CD_NPA_SLOTS; i++)
 		n_blocks += xg->block[i] >= 0;
 	return sizeof(cd_exch_geo) + (size_t) (n_blocks > 0 ? n_blocks : 1) * NXX_SLOTS * sizeof(int32_t) +
-		(size_t) (xg->n > 0 ? xg->n : 1) * 2 * sizeof(double);
+		(size_t) (xg->n > 0 ? xg->n : 1) * 5 * sizeof(double);
 }

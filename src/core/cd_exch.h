@@ -85,6 +85,10 @@ typedef struct cd_exch_geo
 								 * entry index or -1 */
 	double	   *lat;			/* by entry; NaN when no location */
 	double	   *lon;
+	double	   *unit;			/* by entry, 3 each: the point as a unit
+								 * vector (x, y, z), for distance ordering
+								 * without trigonometry */
+	double		area_unit[CD_NPA_SLOTS][3];	/* the same for area codes */
 	double		radius_km[CD_NPA_SLOTS];	/* farthest exchange point from
 											 * the area code's point */
 } cd_exch_geo;
@@ -107,6 +111,17 @@ extern int	cd_exch_find(const cd_exch_geo *xg, uint64_t national);
  */
 extern bool cd_exch_point(const cd_geo *geo, const cd_exch_geo *xg, uint64_t national,
 						  double *lat, double *lon, bool *exact);
+
+/*
+ * The same point as a unit vector (v[0..2]); the squared distance between
+ * two such vectors (the squared chord) orders points like the great-circle
+ * distance does.
+ */
+extern bool cd_exch_unit(const cd_geo *geo, const cd_exch_geo *xg, uint64_t national,
+						 const double **v, bool *exact);
+
+/* Unit vector of a point given in degrees. */
+extern void cd_unit_vector(double lat, double lon, double v[3]);
 
 /* Bytes allocated for the lookup (for reports). */
 extern size_t cd_exch_geo_bytes(const cd_exch_geo *xg);

@@ -23,20 +23,18 @@
  */
 #define BOUND_SLACK_KM 0.001
 
+#define MAX_SITE_COUNT ((UINT32_C(1) << 22) - 1)
+
 #define AREA_ONLY UINT32_C(0x80000000)
 #define OFF_MASK UINT32_C(0x7fffffff)
 
 /* Numbers of one pool area code at one point. */
 typedef struct near_site
 {
-	double		x,
-				y,
-				z;				/* unit vector of the point */
-	double		lat,
-				lon;			/* degrees, for the distance reported */
+	double		v[3];			/* unit vector of the point */
 	uint32_t	first;			/* members first .. first + count - 1 */
-	uint32_t	count;
-	uint16_t	npa;
+	uint32_t	count:22;		/* <= MAX_SITE_COUNT: the build refuses larger pools */
+	uint32_t	npa:10;
 } near_site;
 
 typedef struct near_group
@@ -69,16 +67,6 @@ npa_located(const cd_geo *geo, unsigned npa)
 		geo->area[npa].kind == CD_KIND_GEOGRAPHIC && geo->area[npa].has_location;
 }
 
-static inline void
-unit_vector(double lat, double lon, double *x, double *y, double *z)
-{
-	const double rad = M_PI / 180.0;
-	double		cl = cos(lat * rad);
-
-	*x = cl * cos(lon * rad);
-	*y = cl * sin(lon * rad);
-	*z = sin(lat * rad);
-}
 
 /* The point of a located pool number (its area code is located). */
 static inline void
@@ -92,23 +80,35 @@ number_point(const cd_geo *geo, const cd_exch_geo *xg, uint64_t nat,
 	}
 }
 
+/* The same point as a unit vector. */
+static inline const double *
+number_unit(const cd_geo *geo, const cd_exch_geo *xg, uint64_t nat)
+{
+	static const double none[3] = {0.0, 0.0, 0.0};
+	const double *v;
+	bool		exact;
+
+	return cd_exch_unit(geo, xg, nat, &v, &exact) ? v : none;
+}
+
+static inline bool
+same_point(const double *a, const double *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+}
+
 /* Order of a group's members: by point, then national number. */
 static bool
 member_less(const cd_geo *geo, const cd_exch_geo *xg, const uint64_t *numbers,
 			uint32_t a, uint32_t b)
 {
-	double		lat_a,
-				lon_a,
-				lat_b,
-				lon_b;
-	bool		ex;
+	const double *va = number_unit(geo, xg, numbers[a]);
+	const double *vb = number_unit(geo, xg, numbers[b]);
+	int			k;
 
-	number_point(geo, xg, numbers[a], &lat_a, &lon_a, &ex);
-	number_point(geo, xg, numbers[b], &lat_b, &lon_b, &ex);
-	if (lat_a != lat_b)
-		return lat_a < lat_b;
-	if (lon_a != lon_b)
-		return lon_a < lon_b;
+	for (k = 0; k < 3; k++)
+		if (va[k] != vb[k])
+			return va[k] < vb[k];
 	return numbers[a] < numbers[b];
 }
 
@@ -219,8 +219,9 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	int			n_groups = 0;
 	size_t		n_cand = 0;
 	size_t		n_members = 0;
-	size_t		n_sites = 0;
-	size_t		sz_cand,
+	size_t		max_sites = 0;
+	size_t		sz_struct,
+				sz_cand,
 				sz_groups,
 				sz_sites,
 				sz_keys,
@@ -231,8 +232,9 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	bool		any = false;
 
 	*oom = false;
-	if (xg == NULL || xg->n_points == 0 || route == NULL || n < 1)
-		return NULL;
+	if (xg == NULL || xg->n_points == 0 || route == NULL || n < 1 ||
+		(uint64_t) n > MAX_SITE_COUNT)
+		return NULL;			/* (far beyond custom_dialing.max_pool_size's range) */
 
 	for (c = 0; c < CD_NPA_SLOTS; c++)
 	{
@@ -333,16 +335,48 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 		}
 	}
 
-	/* one block for the structure and everything but the sites */
+	/*
+	 * Sites: at most one per pool exchange with a point, plus one per group
+	 * for its numbers at the area code's point (numbers of exchanges that
+	 * share a town's point become one site, so there may be fewer).
+	 */
+	{
+		/* one bit per exchange and one per area code's point: 125 kB of stack */
+		uint8_t		seen[(CD_NPA_SLOTS * 1000 + CD_NPA_SLOTS + 7) / 8];
+
+		memset(seen, 0, sizeof(seen));
+		for (i = 0; i < n; i++)
+		{
+			uint64_t	nat = numbers[i];
+			const double *v;
+			bool		exact;
+			size_t		bit;
+
+			if (nat > MAX_NATIONAL || group_id[nat / NPA_DIVISOR] < 0 ||
+				!cd_exch_unit(geo, xg, nat, &v, &exact))
+				continue;
+			bit = exact ? (size_t) (nat / 10000) : (size_t) CD_NPA_SLOTS * 1000 + (size_t) (nat / NPA_DIVISOR);
+			if (!(seen[bit / 8] & (1u << (bit % 8))))
+				max_sites++;
+			seen[bit / 8] |= (uint8_t) (1u << (bit % 8));
+		}
+	}
+
+	/* one block for everything, so its memory is exactly what it holds */
+	sz_struct = align8(sizeof(cd_near_pool));
 	sz_cand = align8((n_cand > 0 ? n_cand : 1) * sizeof(uint16_t));
 	sz_groups = align8((size_t) (n_groups > 0 ? n_groups : 1) * sizeof(near_group));
 	sz_keys = (n_members > 0 ? n_members : 1) * sizeof(uint64_t);
 	sz_index = align8((n_members > 0 ? n_members : 1) * sizeof(uint32_t));
-	block = cd_zalloc(alloc, align8(sizeof(cd_near_pool)) + sz_cand + sz_groups + sz_keys + sz_index);
+	sz_sites = (max_sites > 0 ? max_sites : 1) * sizeof(near_site);
+	block = cd_zalloc(alloc, sz_struct + sz_sites + sz_keys + sz_index + sz_cand + sz_groups);
 	if (block == NULL)
 		goto oom;
 	near = (cd_near_pool *) block;
-	block += align8(sizeof(cd_near_pool));
+	near->bytes = sz_struct + sz_sites + sz_keys + sz_index + sz_cand + sz_groups;
+	block += sz_struct;
+	near->sites = (near_site *) block;
+	block += sz_sites;
 	near->keys = (uint64_t *) block;
 	block += sz_keys;
 	near->index = (uint32_t *) block;
@@ -350,7 +384,6 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	near->cand = (uint16_t *) block;
 	block += sz_cand;
 	near->groups = (near_group *) block;
-	near->bytes = align8(sizeof(cd_near_pool)) + sz_cand + sz_groups + sz_keys + sz_index;
 
 	/* candidate lists */
 	{
@@ -371,7 +404,7 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 		near->cand_off[CD_NPA_SLOTS] = off;
 	}
 
-	/* members of the used groups, sorted by point; count the sites */
+	/* members of the used groups */
 	{
 		uint32_t	cursor[CD_NPA_SLOTS];
 
@@ -389,44 +422,10 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 			near->index[cursor[g]++] = (uint32_t) i;
 		}
 	}
-	for (c = 0; c < CD_NPA_SLOTS; c++)
+
+	/* each group's members sorted by point; the sites are their runs */
 	{
-		uint32_t	k;
-
-		if (group_id[c] < 0)
-			continue;
-		sort_members(geo, xg, numbers, near->index + member_start[c], counts[c]);
-		for (k = 0; k < counts[c]; k++)
-		{
-			uint32_t	m = member_start[c] + k;
-
-			double		la,
-						lo,
-						lb,
-						lob;
-			bool		ex;
-
-			if (k == 0)
-			{
-				n_sites++;
-				continue;
-			}
-			number_point(geo, xg, numbers[near->index[m - 1]], &la, &lo, &ex);
-			number_point(geo, xg, numbers[near->index[m]], &lb, &lob, &ex);
-			if (la != lb || lo != lob)
-				n_sites++;
-		}
-	}
-
-	sz_sites = (n_sites > 0 ? n_sites : 1) * sizeof(near_site);
-	near->sites = cd_zalloc(alloc, sz_sites);
-	if (near->sites == NULL)
-		goto oom;
-	near->bytes += sz_sites;
-
-	/* the sites, group by group */
-	{
-		size_t		s = 0;
+		size_t		st_n = 0;
 
 		for (c = 0; c < CD_NPA_SLOTS; c++)
 		{
@@ -435,31 +434,28 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 
 			if (group_id[c] < 0)
 				continue;
+			sort_members(geo, xg, numbers, near->index + member_start[c], counts[c]);
 			grp = &near->groups[group_id[c]];
-			grp->site_off = (uint32_t) s;
+			grp->site_off = (uint32_t) st_n;
 			for (k = 0; k < counts[c]; k++)
 			{
 				uint32_t	m = member_start[c] + k;
-				double		lat,
-							lon;
-				bool		ex;
+				uint64_t	nat = numbers[near->index[m]];
+				const double *v = number_unit(geo, xg, nat);
 
-				number_point(geo, xg, numbers[near->index[m]], &lat, &lon, &ex);
-				near->keys[m] = cd_route_number_key(numbers[near->index[m]]);
-				if (k == 0 || lat != near->sites[s - 1].lat || lon != near->sites[s - 1].lon)
+				near->keys[m] = cd_route_number_key(nat);
+				if (k == 0 || !same_point(v, near->sites[st_n - 1].v))
 				{
-					near_site  *st = &near->sites[s++];
+					near_site  *st = &near->sites[st_n++];
 
-					st->lat = lat;
-					st->lon = lon;
-					unit_vector(lat, lon, &st->x, &st->y, &st->z);
+					memcpy(st->v, v, sizeof(st->v));
 					st->first = m;
 					st->count = 0;
-					st->npa = (uint16_t) c;
+					st->npa = c;
 				}
-				near->sites[s - 1].count++;
+				near->sites[st_n - 1].count++;
 			}
-			grp->site_n = (uint32_t) s - grp->site_off;
+			grp->site_n = (uint32_t) st_n - grp->site_off;
 		}
 	}
 	return near;
@@ -471,18 +467,14 @@ oom:
 
 void
 cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
-			 uint64_t callee, cd_pick *pick)
+			 uint64_t callee, bool want_km, cd_pick *pick)
 {
 	unsigned	c;
 	uint32_t	off,
 				end,
 				k,
 				s;
-	double		lat,
-				lon,
-				px,
-				py,
-				pz;
+	const double *p;
 	double		best = INFINITY;
 	bool		exact;
 	uint64_t	hc;
@@ -498,12 +490,11 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 	end = near->cand_off[c + 1] & OFF_MASK;
 	if (off == end)
 		return;
-	if (!cd_exch_point(geo, xg, callee, &lat, &lon, &exact))
+	if (!cd_exch_unit(geo, xg, callee, &p, &exact))
 		return;
 	if (!exact && (near->cand_off[c] & AREA_ONLY))
 		return;					/* area-code points on both sides: cd_route's answer */
 
-	unit_vector(lat, lon, &px, &py, &pz);
 	for (k = off; k < end; k++)
 	{
 		const near_group *g = &near->groups[near->cand[k]];
@@ -511,13 +502,12 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 		for (s = g->site_off; s < g->site_off + g->site_n; s++)
 		{
 			const near_site *st = &near->sites[s];
-			double		dx = st->x - px,
-						dy = st->y - py,
-						dz = st->z - pz;
+			double		dx = st->v[0] - p[0],
+						dy = st->v[1] - p[1],
+						dz = st->v[2] - p[2];
 			double		d = dx * dx + dy * dy + dz * dz;
 
-			if (d < best)
-				best = d;
+			best = d < best ? d : best;
 		}
 	}
 
@@ -529,9 +519,9 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 		for (s = g->site_off; s < g->site_off + g->site_n; s++)
 		{
 			const near_site *st = &near->sites[s];
-			double		dx = st->x - px,
-						dy = st->y - py,
-						dz = st->z - pz;
+			double		dx = st->v[0] - p[0],
+						dy = st->v[1] - p[1],
+						dz = st->v[2] - p[2];
 			uint32_t	m;
 
 			if (dx * dx + dy * dy + dz * dz != best)
@@ -554,8 +544,20 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 		return;					/* cannot happen: the candidates have sites */
 	pick->index = (int) near->index[chosen];
 	pick->candidates = n_cand;
-	pick->chosen_npa = chosen_site->npa;
-	pick->distance_km = cd_distance_km(lat, lon, chosen_site->lat, chosen_site->lon);
+	pick->chosen_npa = (int) chosen_site->npa;
+	pick->distance_km = NAN;
+	if (want_km)
+	{
+		/* the points in degrees: the callee's as stored, the site's from its vector */
+		double		lat,
+					lon;
+		const double to_deg = 180.0 / M_PI;
+
+		if (cd_exch_point(geo, xg, callee, &lat, &lon, &exact))
+			pick->distance_km = cd_distance_km(lat, lon,
+											   asin(chosen_site->v[2]) * to_deg,
+											   atan2(chosen_site->v[1], chosen_site->v[0]) * to_deg);
+	}
 }
 
 size_t

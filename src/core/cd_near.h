@@ -50,12 +50,14 @@ extern cd_near_pool *cd_near_build(const cd_geo *geo, const cd_exch_geo *xg,
 
 /*
  * Refines a pick of cd_route_pick for callee (a 10-digit national number)
- * when its rule is "nearest": index, candidates, chosen_npa and
- * distance_km (now between the two points used) may change.  near may be
- * NULL (nothing to refine).  geo and xg must be those of the build.
+ * when its rule is "nearest": index, candidates and chosen_npa may change,
+ * and distance_km is then the distance between the two points used when
+ * want_km, else NaN (pick_pool_number does not need it).  near may be NULL
+ * (nothing to refine).  geo and xg must be those of the build.
  */
 extern void cd_near_pick(const cd_near_pool *near, const cd_geo *geo,
-						 const cd_exch_geo *xg, uint64_t callee, cd_pick *pick);
+						 const cd_exch_geo *xg, uint64_t callee, bool want_km,
+						 cd_pick *pick);
 
 /* Bytes allocated for the structure (0 for NULL). */
 extern size_t cd_near_bytes(const cd_near_pool *near);

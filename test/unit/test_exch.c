@@ -367,16 +367,16 @@ test_sidney_missoula(void)
 
 	CHECK(near != NULL && !oom && cd_near_bytes(near) > 0, "a pool with nearest callees gets the structure");
 	cd_route_pick(route, UINT64_C(4064821234), &p);
-	cd_near_pick(near, &geo, xg, UINT64_C(4064821234), &p);
+	cd_near_pick(near, &geo, xg, UINT64_C(4064821234), true, &p);
 	CHECK(p.rule == CD_RULE_NEAREST && p.index == 0 && p.chosen_npa == 701 &&
 		  fabs(p.distance_km - cd_distance_km(47.7167, -104.1563, 48.1470, -103.6180)) < 1e-9,
 		  "Sidney, MT gets Williston, ND (%.0f km)", p.distance_km);
 	cd_route_pick(route, UINT64_C(4065491234), &p);
-	cd_near_pick(near, &geo, xg, UINT64_C(4065491234), &p);
+	cd_near_pick(near, &geo, xg, UINT64_C(4065491234), true, &p);
 	CHECK(p.rule == CD_RULE_NEAREST && p.index == 1 && p.chosen_npa == 208,
 		  "Missoula, MT gets Coeur d'Alene, ID (%.0f km)", p.distance_km);
 	cd_route_pick(route, UINT64_C(2087651234), &p);
-	cd_near_pick(near, &geo, xg, UINT64_C(2087651234), &p);
+	cd_near_pick(near, &geo, xg, UINT64_C(2087651234), true, &p);
 	CHECK(p.rule == CD_RULE_AREA_CODE && p.index == 1, "the area_code step is untouched");
 
 	/* no exchange points anywhere: no structure, cd_route's answer */
@@ -522,7 +522,7 @@ test_against_reference(void)
 			cd_route_pick(route, callee, &p);
 			if (p.rule != CD_RULE_NEAREST)
 				continue;
-			cd_near_pick(near, &geo, xg, callee, &p);
+			cd_near_pick(near, &geo, xg, callee, true, &p);
 			reference_pick(xg, pool, n, callee, &ref, &cands);
 			compared++;
 			cd_exch_point(&geo, xg, callee, &lat, &lon, &exact);
