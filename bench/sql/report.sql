@@ -136,6 +136,8 @@ SELECT format('### Agreement with the peers (pool of %s, first %s callees)', :pe
 SELECT format('| %s | %s | %s | %s | %s |', coalesce(rule, 'all'), count(*), count(*) FILTER (WHERE candidates = 1),
               count(*) FILTER (WHERE candidates = 1 AND sql_npa = ours), count(*) FILTER (WHERE candidates = 1 AND gis_npa = ours))
 FROM bench.agreement GROUP BY ROLLUP (rule) ORDER BY rule NULLS LAST;
+\echo
+\echo 'The peers measure the nearest step between area-code points, as 1.0 did; ours measures between exchange points where the exchange is known (1.1), so nearest picks differ where the callee''s or a pool number''s exchange is placed away from its area code''s point.'
 SELECT CASE WHEN count(*) = 0 THEN E'\nNo disagreement.' ELSE E'\nDisagreements (single candidate):\n' END FROM bench.agreement
 WHERE candidates = 1 AND (sql_npa <> ours OR gis_npa <> ours);
 SELECT format('- callee %s: ours %s (%s, %s km), plain SQL %s, PostGIS %s', callee, ours, rule, round(ours_km::numeric, 1), sql_npa, gis_npa)
