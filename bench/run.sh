@@ -18,6 +18,7 @@ PEER_SIZE=${BENCH_PEER_SIZE:-100}
 PEER_SAMPLE=${BENCH_PEER_SAMPLE:-5000}
 PEER_TENANTS=${BENCH_PEER_TENANTS:-999}
 FALLBACK_SAMPLE=${BENCH_FALLBACK_SAMPLE:-10000}
+EXNEAR_SAMPLE=${BENCH_EXNEAR_SAMPLE:-10000}
 ROUNDS=${BENCH_ROUNDS:-5}
 AGREE_SAMPLE=${BENCH_AGREE_SAMPLE:-2000}
 MIX_SAMPLE=${BENCH_MIX_SAMPLE:-20000}
@@ -127,6 +128,26 @@ declare -A POOL_IDS
 while IFS='|' read -r size id; do POOL_IDS[$size]=$id; done < <(q "SELECT size, id FROM bench.pools")
 pool_id() { echo "${POOL_IDS[$1]:-}"; }
 
+# Callees routed by the nearest step at exchange precision, per pool: in
+# exchanges the table places, of area codes without a pool number.
+log "exchange-nearest callees: up to $EXNEAR_SAMPLE per pool"
+"${PSQL[@]}" -v exnear_sample="$EXNEAR_SAMPLE" -v seed="$SEED" >/dev/null <<'EOF'
+SELECT setseed(:seed);
+CREATE TABLE bench.exch_sample AS
+SELECT row_number() OVER () AS id, ('+1' || npa || nxx || lpad(floor(random() * 10000)::int::text, 4, '0'))::custom_dialing.us_e164 AS callee
+FROM (SELECT npa, nxx FROM custom_dialing.exchanges e JOIN bench.us_npa USING (npa)
+      WHERE e.lat IS NOT NULL ORDER BY random()) s;
+CREATE TABLE bench.callees_exnear AS
+SELECT p.size, row_number() OVER (PARTITION BY p.size ORDER BY x.id) AS id, x.callee
+FROM bench.pools p CROSS JOIN LATERAL (
+  SELECT s.id, s.callee FROM bench.exch_sample s
+  WHERE custom_dialing.explain_pool_pick(p.id, s.callee) @> '{"rule": "nearest", "precision": "exchange"}'
+  ORDER BY s.id LIMIT :exnear_sample) x;
+CREATE INDEX ON bench.callees_exnear (size);
+VACUUM ANALYZE bench.callees_exnear;
+INSERT INTO bench.results SELECT 'exnear_count', size, 'callees', NULL, count(*) FROM bench.callees_exnear GROUP BY size;
+EOF
+
 # ---------- in-server timings (one session: the cache stays warm) ----------
 ALL_SIZES=$(q "SELECT string_agg(size::text, ' ' ORDER BY size) FROM bench.pools")
 T="$WORK/timing.sql"
@@ -138,6 +159,7 @@ T="$WORK/timing.sql"
 	for n in $ALL_SIZES; do
 		echo "SELECT count(custom_dialing.pick_pool_number('$(pool_id "$n")', callee)) FROM bench.callees;"
 		echo "SELECT count(custom_dialing.pick_pool_number('$(pool_id "$n")', callee)) FROM bench.callees_fallback;"
+		echo "SELECT count(custom_dialing.pick_pool_number('$(pool_id "$n")', callee)) FROM bench.callees_exnear WHERE size = $n;"
 	done
 	pp=$(pool_id "$PEER_SIZE")
 	echo "SELECT count(bench.sql_pick('$pp', callee)), count(bench.gis_pick('$pp', callee)) FROM bench.callees WHERE id <= 200;"
@@ -145,6 +167,11 @@ T="$WORK/timing.sql"
 		for n in $ALL_SIZES; do
 			echo "CALL bench.time_query('scan', $n, 'len', $r, 'SELECT count(length(callee)) FROM bench.callees');"
 			echo "CALL bench.time_query('scan', $n, 'pick', $r, 'SELECT count(custom_dialing.pick_pool_number(''$(pool_id "$n")'', callee)) FROM bench.callees');"
+		done
+		for n in $ALL_SIZES; do
+			w="FROM bench.callees_exnear WHERE size = $n"
+			echo "CALL bench.time_query('exnear', $n, 'len', $r, 'SELECT count(length(callee)) $w');"
+			echo "CALL bench.time_query('exnear', $n, 'pick', $r, 'SELECT count(custom_dialing.pick_pool_number(''$(pool_id "$n")'', callee)) $w');"
 		done
 		for n in $ALL_SIZES; do
 			echo "CALL bench.time_query('fallback', $n, 'len', $r, 'SELECT count(length(callee)) FROM bench.callees_fallback');"

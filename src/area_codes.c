@@ -1,6 +1,7 @@
 /*
  * area_codes.c - the geography's SQL face: area_codes_from_csv (the parser
- * behind the shipped data and refresh_area_codes) and within_calling_hours.
+ * behind the shipped data and refresh_area_codes) and within_calling_hours
+ * (which also reads the exchanges' zones, see exchanges.c).
  */
 #include "cd_glue.h"
 
@@ -116,9 +117,10 @@ area_codes_from_csv(PG_FUNCTION_ARGS)
 }
 
 /*
- * True when the local time at "at" is in [window_start, window_end) in every
- * time zone the callee's area code spans; NULL when the area code has no
- * location.
+ * True when the local time at "at" is in [window_start, window_end) in the
+ * time zone of the callee's exchange when the exchanges table gives one,
+ * else in every time zone the callee's area code spans; NULL when the area
+ * code has no location.
  */
 Datum
 within_calling_hours(PG_FUNCTION_ARGS)
@@ -131,6 +133,10 @@ within_calling_hours(PG_FUNCTION_ARGS)
 	int			npa = (int) (national / 10000000);
 	const cd_geo_cache *gc;
 	const cd_area_text *t;
+	const cd_exch_text *x;
+	const char *exch_zone[1];
+	const char *const *zones;
+	int			n_zones;
 	int			i;
 
 	if (ws >= we)
@@ -149,9 +155,22 @@ within_calling_hours(PG_FUNCTION_ARGS)
 	t = &gc->text[npa];
 	if (!gc->geo.area[npa].has_location || t->n_zones == 0)
 		PG_RETURN_NULL();
-	for (i = 0; i < t->n_zones; i++)
+	/* the exchange's zone when it has one (version 1.1), else every zone */
+	x = cd_exch_text_of(gc, national);
+	if (x != NULL && x->time_zone != 0)
 	{
-		pg_tz	   *tz = pg_tzset(t->zones[i]);
+		exch_zone[0] = cd_exch_str(gc, x->time_zone);
+		zones = exch_zone;
+		n_zones = 1;
+	}
+	else
+	{
+		zones = (const char *const *) t->zones;
+		n_zones = t->n_zones;
+	}
+	for (i = 0; i < n_zones; i++)
+	{
+		pg_tz	   *tz = pg_tzset(zones[i]);
 		struct pg_tm tm;
 		fsec_t		fsec;
 		int			tzoff;
@@ -161,7 +180,7 @@ within_calling_hours(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("time zone \"%s\" of area code \"%03d\" is not known to this server",
-							t->zones[i], npa)));
+							zones[i], npa)));
 		if (timestamp2tm(at, &tzoff, &tm, &fsec, NULL, tz) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),

@@ -48,6 +48,7 @@
 
 /* Relations whose changes matter; resolved at each geography load. */
 static Oid	area_codes_relid = InvalidOid;
+static Oid	exchanges_relid = InvalidOid;	/* InvalidOid at version 1.0 */
 static Oid	pools_relid = InvalidOid;
 
 /* Bumped by the invalidation callback. */
@@ -70,6 +71,7 @@ static dlist_head pool_lru = DLIST_STATIC_INIT(pool_lru);
 static Size pool_bytes = 0;
 
 static SPIPlanPtr geo_plan = NULL;
+static SPIPlanPtr exch_plan = NULL;
 static SPIPlanPtr pool_version_plan = NULL;
 static SPIPlanPtr pool_row_plan = NULL;
 
@@ -94,7 +96,8 @@ void
 cd_cache_relcache_callback(Datum arg, Oid relid)
 {
 	(void) arg;
-	if (relid == InvalidOid || relid == area_codes_relid)
+	if (relid == InvalidOid || relid == area_codes_relid ||
+		(relid == exchanges_relid && OidIsValid(relid)))
 	{
 		geo_inval_count++;
 		cd_cache_epoch++;
@@ -187,7 +190,139 @@ resolve_relids(void)
 				 errmsg("schema \"%s\" does not exist", CD_SCHEMA),
 				 errhint("Run CREATE EXTENSION custom_dialing.")));
 	area_codes_relid = get_relname_relid("area_codes", nsp);
+	exchanges_relid = get_relname_relid("exchanges", nsp);
 	pools_relid = get_relname_relid("dialing_pools", nsp);
+}
+
+/* Appends s to the strings buffer (reusing the previous string when equal); its offset, 0 for "". */
+static uint32
+exch_string(StringInfo buf, const char *s, uint32 *last)
+{
+	uint32		off;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (*last != 0 && strcmp(buf->data + *last, s) == 0)
+		return *last;
+	off = (uint32) buf->len;
+	appendBinaryStringInfo(buf, s, (int) strlen(s) + 1);
+	*last = off;
+	return off;
+}
+
+/*
+ * Reads the exchanges (inside geo_load's SPI connection) into gc: the
+ * point lookup and the text, in cxt; temporaries in a context of their own.  Exchanges
+ * whose area code is not a located geographic one of gc->geo are dormant
+ * (cd_exch_geo_build leaves them out of the lookup).
+ */
+static void
+exch_load(cd_geo_cache *gc, MemoryContext cxt)
+{
+	/* under the SPI procedure context, so an error frees it too */
+	MemoryContext tmp_cxt = AllocSetContextCreate(CurrentMemoryContext,
+												  "custom_dialing exchanges load",
+												  ALLOCSET_DEFAULT_SIZES);
+	int			ret;
+	uint64		r;
+	cd_exch_entry *entries;
+	StringInfoData strings;
+	uint32		last_region = 0,
+				last_place = 0,
+				last_zone = 0;
+	cd_alloc	alloc;
+	MemoryContext old;
+
+	if (exch_plan == NULL)
+		exch_plan = keep_plan("SELECT npa, nxx, region, place, lat, lon, time_zone"
+							  " FROM " CD_SCHEMA ".exchanges", 0, NULL);
+	ret = cd_spi_execute_latest(exch_plan, NULL, NULL, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "reading exchanges failed: %s", SPI_result_code_string(ret));
+
+	entries = MemoryContextAllocHuge(tmp_cxt, sizeof(cd_exch_entry) * Max(SPI_processed, 1));
+	gc->exch_text = MemoryContextAllocHuge(cxt, sizeof(cd_exch_text) * Max(SPI_processed, 1));
+	old = MemoryContextSwitchTo(cxt);
+	initStringInfo(&strings);	/* in cxt, and so are its enlargements */
+	/* the values read are copied out in tmp_cxt, deleted below */
+	MemoryContextSwitchTo(tmp_cxt);
+	appendStringInfoChar(&strings, '\0');	/* offset 0: none */
+	for (r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		cd_exch_entry *e = &entries[r];
+		cd_exch_text *t = &gc->exch_text[r];
+		bool		isnull,
+					nlat,
+					nlon;
+		Datum		d;
+		char	   *npa_s,
+				   *nxx_s;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(e, 0, sizeof(*e));
+		memset(t, 0, sizeof(*t));
+		d = SPI_getbinval(tup, desc, 1, &isnull);
+		npa_s = isnull ? "" : TextDatumGetCString(d);
+		d = SPI_getbinval(tup, desc, 2, &isnull);
+		nxx_s = isnull ? "" : TextDatumGetCString(d);
+		/* the table's CHECKs make both three digits; anything else stays unused */
+		if (strlen(npa_s) == 3 && strlen(nxx_s) == 3 &&
+			strspn(npa_s, "0123456789") == 3 && strspn(nxx_s, "0123456789") == 3)
+		{
+			e->npa = (uint16) atoi(npa_s);
+			e->nxx = (uint16) atoi(nxx_s);
+		}
+		d = SPI_getbinval(tup, desc, 3, &isnull);
+		if (!isnull)
+			t->region = exch_string(&strings, TextDatumGetCString(d), &last_region);
+		d = SPI_getbinval(tup, desc, 4, &isnull);
+		if (!isnull)
+			t->place = exch_string(&strings, TextDatumGetCString(d), &last_place);
+		d = SPI_getbinval(tup, desc, 5, &nlat);
+		if (!nlat)
+			e->lat = DatumGetFloat8(d);
+		d = SPI_getbinval(tup, desc, 6, &nlon);
+		if (!nlon)
+			e->lon = DatumGetFloat8(d);
+		e->has_location = !nlat && !nlon;
+		d = SPI_getbinval(tup, desc, 7, &isnull);
+		if (!isnull)
+			t->time_zone = exch_string(&strings, TextDatumGetCString(d), &last_zone);
+	}
+	/* exact size: the buffer grew by doubling */
+	gc->exch_strings = MemoryContextAllocHuge(cxt, strings.len);
+	memcpy(gc->exch_strings, strings.data, strings.len);
+	pfree(strings.data);
+	cd_palloc_allocator(&alloc, cxt);
+	gc->xg = cd_exch_geo_build(&gc->geo, entries, (int) SPI_processed, &alloc);
+	if (gc->xg == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory building the exchange geography")));
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(tmp_cxt);
+}
+
+/* Whether two exchange lookups hold the same points (what routes depend on). */
+static bool
+exch_same(const cd_exch_geo *a, const cd_exch_geo *b)
+{
+	int			n_blocks = 0;
+	int			i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->n != b->n || a->n_active != b->n_active || a->n_points != b->n_points ||
+		memcmp(a->block, b->block, sizeof(a->block)) != 0 ||
+		memcmp(a->radius_km, b->radius_km, sizeof(a->radius_km)) != 0)
+		return false;
+	for (i = 0; i < CD_NPA_SLOTS; i++)
+		n_blocks += a->block[i] >= 0;
+	return memcmp(a->slot, b->slot, sizeof(int32) * 1000 * n_blocks) == 0 &&
+		memcmp(a->lat, b->lat, sizeof(double) * a->n) == 0 &&
+		memcmp(a->lon, b->lon, sizeof(double) * a->n) == 0;
 }
 
 /* Reads area_codes into a fresh context; swaps it in only when complete. */
@@ -270,6 +405,8 @@ geo_load(void)
 			}
 		}
 		MemoryContextSwitchTo(old);
+		if (OidIsValid(exchanges_relid))
+			exch_load(gc, cxt);
 		SPI_finish();
 		cd_restore_user(&save);
 	}
@@ -283,11 +420,12 @@ geo_load(void)
 	PG_END_TRY();
 
 	/*
-	 * Routes depend on gc->geo only.  A reload that finds the same geography
+	 * Routes depend on gc->geo and the exchange points only.  A reload that finds the same geography
 	 * (after ANALYZE, a GRANT, or a refresh that changed only names) keeps
 	 * the version, so cached pools are not rebuilt for nothing.
 	 */
-	if (geo_cache != NULL && memcmp(&gc->geo, &geo_cache->geo, sizeof(cd_geo)) == 0)
+	if (geo_cache != NULL && memcmp(&gc->geo, &geo_cache->geo, sizeof(cd_geo)) == 0 &&
+		exch_same(gc->xg, geo_cache->xg))
 		gc->version = geo_cache->version;
 	else
 		gc->version = ++geo_version_counter;
@@ -328,6 +466,18 @@ cd_geo_get(void)
 	return geo_cache;
 }
 
+const cd_geo_cache *
+cd_geo_current(void)
+{
+	return geo_cache;
+}
+
+Size
+cd_geo_bytes(void)
+{
+	return geo_cxt ? MemoryContextMemAllocated(geo_cxt, true) : 0;
+}
+
 /* ---------- pools ---------- */
 
 static void
@@ -356,6 +506,7 @@ pool_entry_release(cd_pool_entry *e)
 		dlist_delete(&e->lru);
 	}
 	e->route = NULL;
+	e->near = NULL;
 	cd_cache_epoch++;
 }
 
@@ -491,8 +642,11 @@ cmp_nat_pos(const void *a, const void *b)
  * are dropped (the first one stays) so the core gets a set.
  */
 static cd_route_pool *
-pool_build_route(const cd_geo *geo, char *numbers, int *n, MemoryContext cxt)
+pool_build_route(const cd_geo_cache *gc, char *numbers, int *n, MemoryContext cxt,
+				 cd_near_pool **near)
 {
+	const cd_geo *geo = &gc->geo;
+	bool		oom;
 	nat_pos    *np = palloc(sizeof(nat_pos) * Max(*n, 1));
 	bool	   *drop = palloc0(sizeof(bool) * Max(*n, 1));
 	uint64	   *nat = palloc(sizeof(uint64) * Max(*n, 1));
@@ -528,6 +682,11 @@ pool_build_route(const cd_geo *geo, char *numbers, int *n, MemoryContext cxt)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory building the routing structure of a dialing pool of %d numbers", *n)));
+	*near = cd_near_build(geo, gc->xg, route, nat, *n, &alloc, &oom);
+	if (oom)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory building the routing structure of a dialing pool of %d numbers", *n)));
 	pfree(nat);
 	return route;
 }
@@ -553,6 +712,7 @@ cd_pool_get(const pg_uuid_t *id)
 	int			n = 0;
 	cd_route_pool *route;
 	pg_uuid_t	owner;
+	cd_near_pool *near = NULL;
 
 	gc = cd_geo_get();
 	pool_htab_init();
@@ -602,7 +762,7 @@ cd_pool_get(const pg_uuid_t *id)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("dialing pool has no valid phone numbers")));
-		route = pool_build_route(&gc->geo, numbers, &n, cxt);
+		route = pool_build_route(gc, numbers, &n, cxt, &near);
 		e = hash_search(pool_htab, id, HASH_ENTER, &found);
 	}
 	PG_CATCH();
@@ -616,6 +776,7 @@ cd_pool_get(const pg_uuid_t *id)
 		pool_entry_release(e);
 	e->cxt = cxt;
 	e->route = route;
+	e->near = near;
 	e->n = n;
 	e->numbers = numbers;
 	e->owner_id = owner;

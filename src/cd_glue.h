@@ -20,7 +20,9 @@
 
 #include "cd_alloc.h"
 #include "cd_e164.h"
+#include "cd_exch.h"
 #include "cd_geo.h"
+#include "cd_near.h"
 #include "cd_route.h"
 
 /* The schema the control file fixes; every query qualifies names with it. */
@@ -36,6 +38,7 @@ extern void cd_report_norm(cd_norm_status st, const char *value, size_t len, lon
 extern const char *cd_norm_problem(cd_norm_status st);
 extern void cd_append_quoted_value(StringInfo buf, const char *value, size_t len);
 extern void cd_report_csv(const cd_csv_result *res) pg_attribute_noreturn();
+extern void cd_report_exch_csv(const cd_exch_result *res) pg_attribute_noreturn();
 extern void cd_report_pool_missing(const pg_uuid_t *id) pg_attribute_noreturn();
 
 /* A cd_alloc that pallocs (zeroed) in the given memory context. */
@@ -52,14 +55,43 @@ typedef struct cd_area_text
 	char	  **zones;
 } cd_area_text;
 
+/* An exchange's text: offsets into cd_geo_cache.exch_strings, 0 = none. */
+typedef struct cd_exch_text
+{
+	uint32		region;
+	uint32		place;
+	uint32		time_zone;
+} cd_exch_text;
+
 typedef struct cd_geo_cache
 {
 	cd_geo		geo;
 	cd_area_text text[CD_NPA_SLOTS];
+	/* exchanges: NULL xg when the database has none (version 1.0) */
+	cd_exch_geo *xg;
+	cd_exch_text *exch_text;	/* by entry index of xg */
+	char	   *exch_strings;	/* NUL-terminated strings; offset 0 is "" */
 	uint64		version;		/* changes at every reload */
 } cd_geo_cache;
 
+/* An exchange's string, NULL when empty. */
+static inline const char *
+cd_exch_str(const cd_geo_cache *gc, uint32 off)
+{
+	return off == 0 ? NULL : gc->exch_strings + off;
+}
+
 extern const cd_geo_cache *cd_geo_get(void);
+
+/*
+ * The geography a pool entry just returned by cd_pool_get (or found valid
+ * through cd_cache_epoch) was built with, without taking in invalidations:
+ * the same as cd_geo_get() would return at that moment, at no cost.
+ */
+extern const cd_geo_cache *cd_geo_current(void);
+
+/* Bytes the geography cache holds (for reports). */
+extern Size cd_geo_bytes(void);
 extern void cd_cache_relcache_callback(Datum arg, Oid relid);
 /* calling_windows.c: its cache of the calling rules follows their tables */
 extern void cd_windows_relcache_callback(Datum arg, Oid relid);
@@ -79,6 +111,7 @@ typedef struct cd_pool_entry
 	pg_uuid_t	owner_id;		/* the pool's owner, for owner_roles */
 	MemoryContext cxt;			/* owns route and numbers */
 	cd_route_pool *route;
+	cd_near_pool *near;			/* exchange-level nearest step, or NULL */
 	int			n;
 	char	   *numbers;		/* n canonical numbers, 12 bytes each */
 	TransactionId xmin;			/* row version it was built from */
@@ -100,6 +133,17 @@ extern const cd_pool_entry *cd_pool_get(const pg_uuid_t *id);
 
 /* Runs a kept plan under a fresh snapshot (the latest committed data). */
 extern int	cd_spi_execute_latest(SPIPlanPtr plan, Datum *values, const char *nulls, long count);
+
+/*
+ * The pick for a callee from a pool entry and the geography it was built
+ * with (exchanges.c): cd_route_pick refined by the exchange-level nearest
+ * step; distance_km is computed only when want_km.
+ */
+extern void cd_pool_pick(const cd_pool_entry *e, const cd_geo_cache *gc,
+						 uint64 callee, bool want_km, cd_pick *pick);
+
+/* The active exchange text of a national number, or NULL (exchanges.c). */
+extern const cd_exch_text *cd_exch_text_of(const cd_geo_cache *gc, uint64 national);
 
 /* Parses a us_e164 text datum, raising 22P02 if invalid; returns the national number. */
 extern uint64 cd_callee_national(text *callee);

@@ -138,34 +138,57 @@ cd_report_norm(cd_norm_status st, const char *value, size_t len, long bad_pos)
 	pg_unreachable();
 }
 
-void
-cd_report_csv(const cd_csv_result *res)
+/*
+ * One 22P02 error for a CSV with problems: the count, every kept problem
+ * by line in the detail, and the format in the hint.  what is "area-code"
+ * or "exchange".
+ */
+static void report_csv_problems(const char *what, const char *file, const char *header,
+								const cd_csv_problem *problems, int n_problems,
+								int n_total) pg_attribute_noreturn();
+
+static void
+report_csv_problems(const char *what, const char *file, const char *header,
+					const cd_csv_problem *problems, int n_problems, int n_total)
 {
 	StringInfoData buf;
 	int			i;
 
 	initStringInfo(&buf);
-	for (i = 0; i < res->n_problems; i++)
+	for (i = 0; i < n_problems; i++)
 	{
 		if (i > 0)
 			appendStringInfoChar(&buf, '\n');
-		if (res->problems[i].line > 0)
-			appendStringInfo(&buf, "line %d: %s", res->problems[i].line, res->problems[i].message);
+		if (problems[i].line > 0)
+			appendStringInfo(&buf, "line %d: %s", problems[i].line, problems[i].message);
 		else
-			appendStringInfoString(&buf, res->problems[i].message);
+			appendStringInfoString(&buf, problems[i].message);
 	}
-	if (res->n_problems_total > res->n_problems)
-		appendStringInfo(&buf, "\n... and %d more problems",
-						 res->n_problems_total - res->n_problems);
+	if (n_total > n_problems)
+		appendStringInfo(&buf, "\n... and %d more problems", n_total - n_problems);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg_plural("area-code CSV has %d problem",
-						   "area-code CSV has %d problems",
-						   res->n_problems_total, res->n_problems_total),
+			 errmsg_plural("%s CSV has %d problem",
+						   "%s CSV has %d problems",
+						   n_total, what, n_total),
 			 errdetail("%s", buf.data),
-			 errhint("The format is that of data/nanp_area_codes.csv, header \"%s\". Nothing was changed.",
-					 CD_CSV_HEADER)));
+			 errhint("The format is that of %s, header \"%s\". Nothing was changed.",
+					 file, header)));
 	pg_unreachable();
+}
+
+void
+cd_report_csv(const cd_csv_result *res)
+{
+	report_csv_problems("area-code", "data/nanp_area_codes.csv", CD_CSV_HEADER,
+						res->problems, res->n_problems, res->n_problems_total);
+}
+
+void
+cd_report_exch_csv(const cd_exch_result *res)
+{
+	report_csv_problems("exchange", "data/nanp_exchanges.csv", CD_EXCH_CSV_HEADER,
+						res->problems, res->n_problems, res->n_problems_total);
 }
 
 void

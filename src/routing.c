@@ -1,7 +1,8 @@
 /*
  * routing.c - the routing functions: pick_pool_number, explain_pool_pick,
  * pool_coverage, and the trigger that tells every session's cache that a
- * pool or the geography changed.  The decision itself is cd_route_pick.
+ * pool or the geography changed.  The decision itself is cd_route_pick,
+ * refined at exchange precision by cd_near_pick (cd_pool_pick).
  */
 #include "cd_glue.h"
 
@@ -101,7 +102,8 @@ pick_pool_number(PG_FUNCTION_ARGS)
 	const cd_pool_entry *e = pool_for_call(fcinfo, id);
 	cd_pick		pick;
 
-	cd_route_pick(e->route, callee, &pick);
+	/* the entry was just validated, so the geography is the one it was built on */
+	cd_pool_pick(e, cd_geo_current(), callee, false, &pick);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(e->numbers + (Size) pick.index * CD_E164_LEN,
 											  CD_E164_LEN));
 }
@@ -141,6 +143,28 @@ append_area(StringInfo buf, const cd_geo_cache *gc, int npa, bool with_tz)
 	appendStringInfoChar(buf, '}');
 }
 
+/*
+ * The callee's place: {"area_code", "exchange", "region", "place",
+ * "time_zone"}, region, place and zone from its exchange when the exchange
+ * is known (and has them), else from its area code.
+ */
+static void
+append_callee(StringInfo buf, const cd_geo_cache *gc, uint64 callee)
+{
+	int			npa = (int) (callee / 10000000);
+	const cd_area_text *t = &gc->text[npa];
+	const cd_exch_text *x = cd_exch_text_of(gc, callee);
+
+	appendStringInfo(buf, "{\"area_code\": \"%03d\", \"exchange\": \"%03d\", \"region\": ",
+					 npa, (int) (callee / 10000 % 1000));
+	append_json_str_or_null(buf, x && x->region ? cd_exch_str(gc, x->region) : t->region);
+	appendStringInfoString(buf, ", \"place\": ");
+	append_json_str_or_null(buf, x && x->place ? cd_exch_str(gc, x->place) : t->place);
+	appendStringInfoString(buf, ", \"time_zone\": ");
+	append_json_str_or_null(buf, x && x->time_zone ? cd_exch_str(gc, x->time_zone) : t->time_zone);
+	appendStringInfoChar(buf, '}');
+}
+
 Datum
 explain_pool_pick(PG_FUNCTION_ARGS)
 {
@@ -150,17 +174,25 @@ explain_pool_pick(PG_FUNCTION_ARGS)
 	const cd_geo_cache *gc;
 	cd_pick		pick;
 	StringInfoData buf;
+	double		lat,
+				lon;
+	bool		exact;
 
 	pool_and_geography(fcinfo, id, &e, &gc);
 
-	cd_route_pick(e->route, callee, &pick);
+	cd_pool_pick(e, gc, callee, true, &pick);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"number\": \"%.*s\", \"rule\": \"%s\", \"distance_km\": ",
 					 CD_E164_LEN, e->numbers + (Size) pick.index * CD_E164_LEN,
 					 cd_rule_name(pick.rule));
 	append_json_float(&buf, pick.distance_km);
 	appendStringInfo(&buf, ", \"candidates\": %d, \"callee\": ", pick.candidates);
-	append_area(&buf, gc, (int) (callee / 10000000), true);
+	append_callee(&buf, gc, callee);
+	appendStringInfoString(&buf, ", \"precision\": ");
+	if (!cd_exch_point(&gc->geo, gc->xg, callee, &lat, &lon, &exact))
+		appendStringInfoString(&buf, "null");
+	else
+		appendStringInfoString(&buf, exact ? "\"exchange\"" : "\"area_code\"");
 	appendStringInfoString(&buf, ", \"chosen\": ");
 	append_area(&buf, gc, pick.chosen_npa, false);
 	appendStringInfoChar(&buf, '}');
@@ -194,7 +226,7 @@ pool_coverage(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (a->kind != CD_KIND_GEOGRAPHIC || !a->has_location)
 			continue;
-		cd_route_pick(e->route, (uint64) npa * 10000000 + 5550100, &pick);
+		cd_pool_pick(e, gc, (uint64) npa * 10000000 + 5550100, true, &pick);
 		snprintf(code, sizeof(code), "%03d", npa);
 		values[0] = CStringGetTextDatum(code);
 		values[1] = CStringGetTextDatum(t->region ? t->region : "");

@@ -1,8 +1,8 @@
 # t/002_standby.pl - routing on a streaming hot standby
 #
 # Routing makes no writes and uses no randomness, so a hot standby must give
-# exactly the primary's answers, follow pool updates and area-code refreshes
-# as they are replayed (also in a session whose cache was built before the
+# exactly the primary's answers, follow pool updates and area-code and
+# exchange refreshes as they are replayed (also in a session whose cache was built before the
 # change), and refuse every pool-changing call with a read-only error.
 
 use strict;
@@ -143,6 +143,29 @@ is($standby->safe_psql('postgres', $area_codes_sql),
 	$primary->safe_psql('postgres', $area_codes_sql),
 	'area_codes on the standby equals the primary\'s');
 
+# ---- an exchange refresh on the primary reaches the standby ----
+
+# 406's exchanges removed, 850-222 moved from Tallahassee (Eastern) to
+# Pensacola (Central): at 13:30 UTC in January it is 08:30 in Tallahassee
+# and 07:30 in Pensacola.
+my $exch_csv = $primary->safe_psql('postgres', slurp_file('t/exchanges_moved.sql'));
+my $tallahassee = q{SELECT (custom_dialing.us_e164_locate('+18502221234')->>'place') || ' '
+	|| custom_dialing.within_calling_hours('+18502221234', '2026-01-15 13:30Z')};
+is($bg->query_safe($tallahassee), 'Tallahassee true',
+	'before the exchange refresh, the warmed standby session places 850-222 in Tallahassee');
+is( $primary->safe_psql('postgres', qq{
+	SELECT changed::text FROM custom_dialing.refresh_exchanges(\$x\$$exch_csv\$x\$)}),
+	'{850-222}', 'refresh_exchanges on the primary moves 850-222');
+$primary->wait_for_catchup($standby);
+is($bg->query_safe($tallahassee), 'Pensacola false',
+	'the warmed standby session sees the moved exchange at once');
+is($standby->safe_psql('postgres', $tallahassee), 'Pensacola false',
+	'a new standby session sees it too');
+my $exchanges_sql = 'SELECT md5(string_agg(e::text, E\'\n\' ORDER BY npa, nxx)) FROM custom_dialing.exchanges e';
+is($standby->safe_psql('postgres', $exchanges_sql),
+	$primary->safe_psql('postgres', $exchanges_sql),
+	'exchanges on the standby equal the primary\'s');
+
 $bg->quit;
 
 # ---- pool-changing calls on the standby: read-only errors ----
@@ -161,7 +184,9 @@ my %calls = (
 	'create_twilio_credentials' =>
 	  "SELECT custom_dialing.create_twilio_credentials('$owner', 'x')",
 	'delete_twilio_credentials' =>
-	  "SELECT custom_dialing.delete_twilio_credentials('$owner', '$key')");
+	  "SELECT custom_dialing.delete_twilio_credentials('$owner', '$key')",
+	'refresh_exchanges' =>
+	  "SELECT custom_dialing.refresh_exchanges(\$x\$$exch_csv\$x\$)");
 for my $name (sort keys %calls)
 {
 	my ($out, $err) = ('', '');

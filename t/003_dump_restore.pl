@@ -8,7 +8,11 @@
 # test proves that a database restored from a custom-format dump with
 # pg_restore, and one restored from a plain-format dump with psql, are
 # indistinguishable from the original: same rows, same refreshed (not
-# shipped) area codes, same picks and explanations.
+# shipped) area codes and exchanges, same picks, explanations, locations
+# and calling hours.  The CSV of the last refresh_exchanges() travels the
+# same way; its reload does not check area codes again (they were checked
+# when it was stored), so the order in which the two CSVs are reloaded
+# does not matter.
 
 use strict;
 use warnings;
@@ -111,6 +115,14 @@ is( $node->safe_psql('src', q{
 	FROM custom_dialing.calling_rules}),
 	'40 shipped, 2 own', 'calling rules: 40 shipped rows and 2 of the administrator\'s');
 
+# Refreshed exchanges that differ from the shipped ones: 406 gone (its area
+# code is), 850-222 moved from Tallahassee to Pensacola (Central time).
+my $exch_csv = $node->safe_psql('src', slurp_file('t/exchanges_moved.sql'));
+is( $node->safe_psql('src', qq{
+	SELECT cardinality(added) || ' ' || cardinality(removed) || ' ' || changed::text
+	FROM custom_dialing.refresh_exchanges(\$x\$$exch_csv\$x\$)}),
+	'0 173 {850-222}', 'refresh_exchanges removes 406\'s exchanges and moves 850-222');
+
 # 1,000 callees over every kind of area code (t/callees.sql).
 my $callees = slurp_file('t/callees.sql');
 
@@ -133,6 +145,18 @@ sub snapshot
 		'SELECT a::text FROM custom_dialing.area_codes a ORDER BY npa');
 	$s{area_codes_refresh} = lines($db,
 		'SELECT r::text FROM custom_dialing.area_codes_refresh r');
+	$s{exchanges} = lines($db,
+		'SELECT e::text FROM custom_dialing.exchanges e ORDER BY npa, nxx');
+	$s{exchanges_refresh} = lines($db,
+		'SELECT r::text FROM custom_dialing.exchanges_refresh r');
+	# where each callee is, and whether its calling hours are open at
+	# 13:30 UTC (08:30 Eastern, 07:30 Central in winter)
+	$s{locate} = lines($db, qq{
+		WITH callees AS ($callees
+		                 UNION ALL SELECT 1001, '+18502221234'::custom_dialing.us_e164)
+		SELECT n || ' ' || custom_dialing.us_e164_locate(callee)::text || ' '
+		       || coalesce(custom_dialing.within_calling_hours(callee, '2026-01-15 13:30Z')::text, 'null')
+		FROM callees ORDER BY n});
 	$s{api} = lines($db, join(' UNION ALL ',
 		map { "SELECT custom_dialing.list_dialing_pools('$_')::text" } @owners));
 	$s{kinds} = lines($db, qq{
@@ -180,6 +204,13 @@ is( $node->safe_psql('src', qq{
 my $shipped = lines('shipped', 'SELECT a::text FROM custom_dialing.area_codes a ORDER BY npa');
 isnt(join("\n", @{ $orig->{area_codes} }), join("\n", @$shipped),
 	'the refreshed area_codes differs from the shipped one');
+my $shipped_exch = lines('shipped', 'SELECT e::text FROM custom_dialing.exchanges e ORDER BY npa, nxx');
+isnt(join("\n", @{ $orig->{exchanges} }), join("\n", @$shipped_exch),
+	'the refreshed exchanges differ from the shipped ones');
+is($node->safe_psql('shipped', q{
+	SELECT (custom_dialing.us_e164_locate('+18502221234')->>'place') || ' '
+	       || custom_dialing.within_calling_hours('+18502221234', '2026-01-15 13:30Z')}),
+	'Tallahassee true', 'shipped: 850-222 is Tallahassee, on Eastern time');
 is($node->safe_psql('src', q{SELECT custom_dialing.us_e164_kind('+14065550100')}),
 	'unassigned', 'the removed 406 is unassigned in the original');
 my $shipped_rules = lines('shipped', 'SELECT r::text FROM custom_dialing.calling_rules r ORDER BY 1');
@@ -222,6 +253,12 @@ sub compare_with_original
 		'unassigned', "$db: the removed 406 stays removed");
 	is($node->safe_psql($db, q{SELECT place FROM custom_dialing.area_codes WHERE npa = '907'}),
 		'Portland', "$db: 907 stays moved");
+	is($node->safe_psql($db, q{
+		SELECT (custom_dialing.us_e164_locate('+18502221234')->>'place') || ' '
+		       || custom_dialing.within_calling_hours('+18502221234', '2026-01-15 13:30Z')}),
+		'Pensacola false', "$db: 850-222 stays moved to Pensacola, on Central time");
+	is($node->safe_psql($db, q{SELECT count(*) FROM custom_dialing.exchanges WHERE npa = '406'}),
+		'0', "$db: 406's exchanges stay removed");
 }
 
 compare_with_original('restored_custom');

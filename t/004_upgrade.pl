@@ -13,7 +13,12 @@
 #   a database still on 1.0's shipped geography gets 1.1's, row for row;
 # - every callee routed by the area_code, overlay or fallback rule before
 #   the update gets the same number after it, in sessions opened before and
-#   after the update.
+#   after the update (the nearest rule may change: 1.1 measures between
+#   exchange points where it knows them);
+# - the shipped exchanges arrive with the update, also where the
+#   administrator's area_codes lacks some of their area codes (those stay
+#   dormant), and a 1.0 database run by the new library keeps 1.0's
+#   every-zone calling hours.
 
 use strict;
 use warnings;
@@ -134,6 +139,12 @@ for my $db (qw(refreshed shipped))
 	is(scalar keys %{ $before_picks{$db} }, 4000, "$db: 4,000 picks recorded on 1.0");
 	$before_geo{$db} = lines($db, 'SELECT a::text FROM custom_dialing.area_codes a ORDER BY npa');
 }
+# A 1.0 database runs the new library with no exchanges table: calling
+# hours keep 1.0's every-zone rule (850 spans Central and Eastern; at 13:30
+# UTC in January it is 07:30 in Panama City, 08:30 in Tallahassee).
+my $tallahassee_hours = q{SELECT custom_dialing.within_calling_hours('+18502221234', '2026-01-15 13:30Z')};
+is($node->safe_psql('shipped', $tallahassee_hours), 'f',
+	'shipped on 1.0: calling hours in every zone of 850, as 1.0 answers');
 my %rules = map { (split / /)[1] => 1 } values %{ $before_picks{shipped} };
 is(join(',', sort keys %rules), 'area_code,fallback,nearest,overlay',
 	'the callees exercise every routing rule');
@@ -144,6 +155,13 @@ my $old_session = $node->background_psql('shipped', on_error_stop => 1);
 my $probe = qq{SELECT custom_dialing.pick_pool_number('$pool{shipped}{twenty}', '+16465550199')};
 my $probe_before = $old_session->query_safe($probe);
 like($probe_before, qr/^\+1(212|646)/, 'an open 1.0 session routes 646 to a 212/646 number');
+is($old_session->query_safe($tallahassee_hours), 'f',
+	'an open 1.0 session checks 850 calling hours in every zone');
+# In "refreshed" the update leaves area_codes alone: only the update
+# script's own invalidation tells an open session about the exchanges.
+my $old_refreshed = $node->background_psql('refreshed', on_error_stop => 1);
+is($old_refreshed->query_safe($tallahassee_hours), 'f',
+	'an open 1.0 session of "refreshed" checks 850 calling hours in every zone');
 
 for my $db (qw(refreshed shipped))
 {
@@ -218,6 +236,28 @@ for my $db (qw(refreshed shipped))
 		'2026-07-06 14:00:00', "$db: next_calling_time skips Utah's holiday weekend");
 }
 
+# ---- the shipped exchanges arrive with the update ----
+
+my $fresh_exch = lines('fresh', 'SELECT e::text FROM custom_dialing.exchanges e ORDER BY npa, nxx');
+cmp_ok(scalar @$fresh_exch, '>', 30000, 'a fresh install ships over 30,000 exchanges');
+for my $db (qw(refreshed shipped))
+{
+	is_deeply(lines($db, 'SELECT e::text FROM custom_dialing.exchanges e ORDER BY npa, nxx'),
+		$fresh_exch, "$db: the exchanges are a fresh install's, row for row");
+	is($node->safe_psql($db, 'SELECT count(*) FROM custom_dialing.exchanges_refresh'), '0',
+		"$db: no exchange refresh is recorded");
+}
+is($node->safe_psql('shipped', $tallahassee_hours), 't',
+	'shipped on 1.1: calling hours in the zone of the Tallahassee exchange');
+# The administrator's area_codes lacks 406: its shipped exchanges are kept
+# but dormant, so 406 numbers stay without a location there.
+is($node->safe_psql('refreshed', q{SELECT count(*) FROM custom_dialing.exchanges WHERE npa = '406'}),
+	'173', 'refreshed: the 173 exchanges of the removed 406 are kept');
+is($node->safe_psql('refreshed', q{SELECT custom_dialing.us_e164_locate('+14062391234')->>'precision'}),
+	'', 'refreshed: they are dormant (a 406 number has no location)');
+is($node->safe_psql('shipped', q{SELECT custom_dialing.us_e164_locate('+14062391234')->>'place'}),
+	'Missoula', 'shipped: a 406 exchange is located');
+
 # ---- sticky choices survive ----
 
 for my $db (qw(refreshed shipped))
@@ -242,6 +282,11 @@ for my $db (qw(refreshed shipped))
 
 is($old_session->query_safe($probe), $probe_before,
 	'a session opened on 1.0 keeps routing the same way after the update');
+is($old_session->query_safe($tallahassee_hours), 't',
+	'a session opened on 1.0 uses the exchanges once the update commits');
+is($old_refreshed->query_safe($tallahassee_hours), 't',
+	'so does one in "refreshed", whose area codes the update did not touch');
+$old_refreshed->quit;
 $old_session->quit;
 
 done_testing();

@@ -18,10 +18,11 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-# What must be published: the extension's user-data tables.  area_codes is
-# not among them: the subscriber rebuilds it from the replicated refresh.
+# What must be published: the extension's user-data tables.  area_codes and
+# exchanges are not among them: the subscriber rebuilds them from the
+# replicated refreshes.
 my @published = qw(custom_dialing.twilio_credentials custom_dialing.dialing_pools
-	custom_dialing.area_codes_refresh);
+	custom_dialing.area_codes_refresh custom_dialing.exchanges_refresh);
 
 my $pub = PostgreSQL::Test::Cluster->new('publisher');
 $pub->init(allows_streaming => 'logical');
@@ -84,7 +85,9 @@ my $data_sql = q{
 	SELECT (SELECT string_agg(c::text, E'\n' ORDER BY id) FROM custom_dialing.twilio_credentials c)
 	    || E'\n' || (SELECT string_agg(p::text, E'\n' ORDER BY id) FROM custom_dialing.dialing_pools p)
 	    || E'\n' || coalesce((SELECT md5(csv) FROM custom_dialing.area_codes_refresh), 'shipped')
-	    || E'\n' || (SELECT md5(string_agg(a::text, E'\n' ORDER BY npa)) FROM custom_dialing.area_codes a)};
+	    || E'\n' || (SELECT md5(string_agg(a::text, E'\n' ORDER BY npa)) FROM custom_dialing.area_codes a)
+	    || E'\n' || coalesce((SELECT md5(csv) FROM custom_dialing.exchanges_refresh), 'shipped')
+	    || E'\n' || (SELECT md5(string_agg(e::text, E'\n' ORDER BY npa, nxx)) FROM custom_dialing.exchanges e)};
 
 sub same_as_publisher
 {
@@ -127,11 +130,19 @@ is( $pub->safe_psql('postgres', qq{
 	FROM custom_dialing.refresh_area_codes(\$csv\$$csv\$csv\$)}),
 	'{} {406} {907}', 'publisher: the geography is refreshed (406 removed, 907 moved to Maine)');
 
+my $exch_csv = $pub->safe_psql('postgres', slurp_file('t/exchanges_moved.sql'));
+is( $pub->safe_psql('postgres', qq{
+	SELECT cardinality(added) || ' ' || cardinality(removed) || ' ' || changed::text
+	FROM custom_dialing.refresh_exchanges(\$x\$$exch_csv\$x\$)}),
+	'0 173 {850-222}', 'publisher: the exchanges are refreshed (406 gone, 850-222 moved to Pensacola)');
+
 $pub->wait_for_catchup('cd_sub');
 
 my $want = same_as_publisher('after updates, a delete, a create and a refresh');
 is($sub->safe_psql('postgres', q{SELECT place FROM custom_dialing.area_codes WHERE npa = '907'}),
 	'Portland', 'the subscriber rebuilt area_codes from the replicated refresh');
+is($sub->safe_psql('postgres', q{SELECT place FROM custom_dialing.exchanges WHERE npa = '850' AND nxx = '222'}),
+	'Pensacola', 'the subscriber rebuilt exchanges from the replicated refresh');
 
 # The sessions opened before the changes follow them at their next statement.
 my $probe_sql = q{

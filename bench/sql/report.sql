@@ -8,7 +8,7 @@ SELECT test, size, variant,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS v,
        count(*) AS n
 FROM bench.results
-WHERE test IN ('scan', 'fallback', 'peer', 'pgbench', 'create')
+WHERE test IN ('scan', 'fallback', 'exnear', 'peer', 'pgbench', 'create')
 GROUP BY 1, 2, 3;
 
 CREATE TEMP VIEW scan AS
@@ -80,6 +80,16 @@ SELECT format('| in-server, fallback picks: %s callees whose area code has no lo
 FROM med p JOIN med l ON l.test = 'fallback' AND l.variant = 'len' AND l.size = p.size
 WHERE p.test = 'fallback' AND p.variant = 'pick';
 
+-- exchange-nearest picks
+SELECT format('| in-server, exchange-nearest picks: callees in exchanges with a point, of area codes without a pool number (rule nearest, precision exchange) | (information) | %s | — | `length()` over the same callees | — | — |',
+              string_agg(format('pool of %s: %s', pg_temp.n0(p.size),
+                                CASE WHEN c.value > 0 THEN round(((p.v - l.v) * 1e6 / c.value)::numeric) || ' ns/pick net, '
+                                                          || round((p.v * 1e6 / c.value)::numeric) || ' gross (' || pg_temp.n0(c.value) || ' callees)'
+                                     ELSE 'no callee is routed so' END), '; ' ORDER BY p.size))
+FROM med p JOIN med l ON l.test = 'exnear' AND l.variant = 'len' AND l.size = p.size
+     JOIN bench.results c ON c.test = 'exnear_count' AND c.size = p.size
+WHERE p.test = 'exnear' AND p.variant = 'pick';
+
 -- over the wire
 WITH pair AS (
   SELECT p.value / b.value AS r
@@ -98,10 +108,18 @@ SELECT format('| `create_dialing_pool` with %s numbers | ≤ 2× `INSERT` of the
 FROM med c, med i
 WHERE c.test = 'create' AND c.variant = 'create' AND i.test = 'create' AND i.variant = 'insert';
 
--- memory
-SELECT format('| memory, pool of %s (context "custom_dialing pool") | report | %s bytes (%s bytes/number) | — | — | — | — |',
-              pg_temp.n0(size), pg_temp.n0(pool_total), round((pool_total / size)::numeric, 1))
-FROM mem ORDER BY size;
+-- memory; 1.0's figures from its release benchmark (2026-11-27)
+SELECT format('| memory, pool of %s (context "custom_dialing pool") | ≤ 2× 1.0''s | %s bytes (%s bytes/number) | — | %s | %s | %s |',
+              pg_temp.n0(m.size), pg_temp.n0(m.pool_total), round((m.pool_total / m.size)::numeric, 1),
+              coalesce(pg_temp.n0(o.bytes) || ' bytes (1.0)', '—'),
+              coalesce(round((m.pool_total / o.bytes)::numeric, 2) || '×', '—'),
+              CASE WHEN o.bytes IS NULL THEN '—' ELSE pg_temp.yn(m.pool_total <= 2 * o.bytes) END)
+FROM mem m LEFT JOIN (VALUES (10, 20304), (100, 20304), (1000, 53040), (10000, 290736), (100000, 2667648)) o(size, bytes)
+  ON o.size = m.size
+ORDER BY m.size;
+SELECT format('| memory, geography per session (context "custom_dialing geography": area codes and exchanges) | ≤ 8 MB | %s bytes | — | 628,352 bytes (1.0, area codes only) | — | %s |',
+              pg_temp.n0(max(geo_total)), pg_temp.yn(max(geo_total) <= 8 * 1024 * 1024))
+FROM mem;
 SELECT format('| memory, fitted | report | %s bytes per cached number + %s bytes per pool; geography %s bytes per session (context "custom_dialing geography") | — | — | — | — |',
               round(per_number::numeric, 1), pg_temp.n0(per_pool), pg_temp.n0((SELECT max(geo_total) FROM mem)))
 FROM mem_fit;
@@ -118,6 +136,8 @@ SELECT format('### Agreement with the peers (pool of %s, first %s callees)', :pe
 SELECT format('| %s | %s | %s | %s | %s |', coalesce(rule, 'all'), count(*), count(*) FILTER (WHERE candidates = 1),
               count(*) FILTER (WHERE candidates = 1 AND sql_npa = ours), count(*) FILTER (WHERE candidates = 1 AND gis_npa = ours))
 FROM bench.agreement GROUP BY ROLLUP (rule) ORDER BY rule NULLS LAST;
+\echo
+\echo 'The peers measure the nearest step between area-code points, as 1.0 did; ours measures between exchange points where the exchange is known (1.1), so nearest picks differ where the callee''s or a pool number''s exchange is placed away from its area code''s point.'
 SELECT CASE WHEN count(*) = 0 THEN E'\nNo disagreement.' ELSE E'\nDisagreements (single candidate):\n' END FROM bench.agreement
 WHERE candidates = 1 AND (sql_npa <> ours OR gis_npa <> ours);
 SELECT format('- callee %s: ours %s (%s, %s km), plain SQL %s, PostGIS %s', callee, ours, rule, round(ours_km::numeric, 1), sql_npa, gis_npa)
@@ -146,9 +166,9 @@ SELECT format('| %s %s%s | %s | %s | %s |', test,
               CASE test WHEN 'pgbench' THEN 'tps' ELSE 'ms' END,
               string_agg(round(value::numeric, 1)::text, ', ' ORDER BY round),
               round((percentile_cont(0.5) WITHIN GROUP (ORDER BY value))::numeric, 1))
-FROM bench.results WHERE test IN ('scan', 'fallback', 'peer', 'pgbench', 'create')
+FROM bench.results WHERE test IN ('scan', 'fallback', 'exnear', 'peer', 'pgbench', 'create')
 GROUP BY test, size, variant
-ORDER BY array_position(ARRAY['scan', 'fallback', 'peer', 'create', 'pgbench'], test), size, variant;
+ORDER BY array_position(ARRAY['scan', 'fallback', 'exnear', 'peer', 'create', 'pgbench'], test), size, variant;
 SELECT format(E'\nPool contexts in the timing session at the end: %s (one per pool: no pool was evicted).', value::int)
 FROM bench.results WHERE test = 'cache' AND value = (SELECT count(*) FROM bench.pools);
 SELECT format(E'\n**Pool contexts in the timing session at the end: %s for %s pools: a pool was evicted and rebuilt during the timings.**', value::int, (SELECT count(*) FROM bench.pools))

@@ -1,7 +1,8 @@
 /*
  * cd_geo.h - North American area-code geography: the in-memory table the
  * routing reads, great-circle distance, and the parser/validator of the
- * area-code CSV (the format of data/nanp_area_codes.csv).  Pure C.
+ * area-code CSV (the format of data/nanp_area_codes.csv; the reading shared
+ * with the exchange file is cd_csv.c's, the row rules are here).  Pure C.
  */
 #ifndef CD_GEO_H
 #define CD_GEO_H
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "cd_alloc.h"
+#include "cd_csv.h"
 
 #define CD_NPA_SLOTS 1000		/* area codes are indexed by their value */
 #define CD_MAX_OVERLAYS 16		/* overlays one area code may list */
@@ -71,17 +73,6 @@ typedef struct cd_csv_row
 	bool		in_service;
 	char	   *note;
 } cd_csv_row;
-
-/* One problem found in the file. */
-typedef struct cd_csv_problem
-{
-	int			line;			/* 1-based line, 0 for the file as a whole */
-	char		message[160];	/* one sentence, no trailing period, e.g.
-								 * "npa \"12a\" is not three digits starting with 2-9" */
-} cd_csv_problem;
-
-/* Says whether the server knows a time-zone name. */
-typedef bool (*cd_tz_known_fn) (const char *name, void *arg);
 
 typedef struct cd_csv_result
 {

@@ -117,6 +117,18 @@ number_key(uint64_t national)
 	return mix64(cd_route_hash(national) + KEY_STEP);
 }
 
+uint64_t
+cd_route_number_key(uint64_t national)
+{
+	return number_key(national);
+}
+
+uint64_t
+cd_route_weight(uint64_t callee_hash, uint64_t key)
+{
+	return mix64(callee_hash ^ key);
+}
+
 /* ---------- the pool ---------- */
 
 /* A set: size members from position off of keys[] and index[]. */

@@ -86,4 +86,12 @@ extern size_t cd_route_bytes(const cd_route_pool *pool);
  */
 extern uint64_t cd_route_hash(uint64_t national);
 
+/*
+ * The two sides of the weight, for a choice made outside the route (the
+ * exchange-level nearest step, cd_near.c): key(n) of a pool number, and
+ * w(c, n) from cd_route_hash(c) and key(n).  Frozen like the rest.
+ */
+extern uint64_t cd_route_number_key(uint64_t national);
+extern uint64_t cd_route_weight(uint64_t callee_hash, uint64_t key);
+
 #endif							/* CD_ROUTE_H */
