@@ -5,7 +5,7 @@ PG_CONFIG ?= pg_config
 EXTENSION = custom_dialing
 MODULE_big = custom_dialing
 
-CORE_OBJS = src/core/cd_e164.o src/core/cd_geo.o src/core/cd_route.o
+CORE_OBJS = src/core/cd_e164.o src/core/cd_geo.o src/core/cd_route.o src/core/cd_pace.o
 GLUE_OBJS = src/module.o src/errors.o src/type.o src/cache.o \
 	src/area_codes.o src/pool_api.o src/routing.o
 OBJS = $(CORE_OBJS) $(GLUE_OBJS)
@@ -54,8 +54,8 @@ custom_dialing_nanp_area_codes.csv: data/nanp_area_codes.csv
 # ---- pure-core unit tests and fuzzing, no server needed ----
 UNIT_CC ?= clang-14
 SAN_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-UNIT_TESTS = test_e164 test_geo test_route
-CORE_SRCS = src/core/cd_e164.c src/core/cd_geo.c src/core/cd_route.c
+UNIT_TESTS = test_e164 test_geo test_route test_pace
+CORE_SRCS = src/core/cd_e164.c src/core/cd_geo.c src/core/cd_route.c src/core/cd_pace.c
 
 test/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/cd_test.h
 	@mkdir -p test/bin
