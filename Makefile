@@ -7,7 +7,7 @@ MODULE_big = custom_dialing
 
 CORE_OBJS = src/core/cd_e164.o src/core/cd_geo.o src/core/cd_route.o src/core/cd_pace.o
 GLUE_OBJS = src/module.o src/errors.o src/type.o src/cache.o \
-	src/area_codes.o src/pool_api.o src/routing.o
+	src/area_codes.o src/pool_api.o src/routing.o src/pacing.o
 OBJS = $(CORE_OBJS) $(GLUE_OBJS)
 
 # Install and upgrade scripts are built from src/sql/*.sql.in and the shipped

@@ -101,4 +101,11 @@ extern int	cd_spi_execute_latest(SPIPlanPtr plan, Datum *values, const char *nul
 /* Parses a us_e164 text datum, raising 22P02 if invalid; returns the national number. */
 extern uint64 cd_callee_national(text *callee);
 
+/* pacing.c: the pool object's "pacing" key and the dialing cache */
+extern Datum cd_pacing_decorate(Datum envelope);
+extern Datum cd_pacing_of(const pg_uuid_t *id);
+extern Datum cd_pacing_attach(Datum envelope, Datum pacing);
+extern void cd_pace_relcache_callback(Datum arg, Oid relid);
+extern int	cd_rest_after_flag;
+
 #endif							/* CD_GLUE_H */
