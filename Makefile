@@ -28,9 +28,9 @@ SHLIB_LINK = -luuid
 # in COPT) judges our code and not theirs.
 PG_CPPFLAGS = -I$(srcdir)/src/core -isystem $(shell $(PG_CONFIG) --includedir-server)
 
-REGRESS = type normalize tables pool_api security routing refresh calling_hours coverage cache
+REGRESS = type normalize tables pool_api security routing refresh calling_hours coverage cache pacing dial
 REGRESS_OPTS = --load-extension=custom_dialing
-ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate
+ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate pacing_caps
 ISOLATION_OPTS = --load-extension=custom_dialing
 TAP_TESTS = 1
 
