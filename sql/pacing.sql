@@ -45,8 +45,12 @@ SELECT dial_pool_number(:pool, '+12125551234', :T + interval '1 hour') AS d4;
 SELECT explain_pool_dial(:pool, '+12125551234', :T + interval '2 hours')->'skipped' AS daily;
 SELECT explain_pool_dial(:pool, '+12125551234', :T + interval '24 hours' - interval '1 microsecond')->'skipped'->0->>'reason' AS day_just_before,
        explain_pool_dial(:pool, '+12125551234', :T + interval '24 hours')->>'number' AS day_after;
--- calls after "at" do not count for a call placed at "at"
-SELECT explain_pool_dial(:pool, '+12125551234', :T - interval '1 second')->>'number' AS before_all;
+-- calls recorded after "at" count too: a call at T - 1 second would be the
+-- fourth in the 24 hours ending at T + 1 hour, over the daily cap of 3 (and
+-- "until" is null: the window ending at "at" is not what is full); at
+-- T - 50 minutes it would be the third in the hour ending at T + 10 minutes
+SELECT explain_pool_dial(:pool, '+12125551234', :T - interval '1 second')->'skipped' AS before_later_calls,
+       explain_pool_dial(:pool, '+12125551234', :T - interval '50 minutes')->>'number' AS an_hour_before;
 
 -- ---- both 212 numbers capped: the overlay, then the nearest, then farther, then no location
 SELECT dial_pool_number(:pool, '+12125551234', :T + interval '21 minutes') AS d5,

@@ -306,17 +306,21 @@ resting_at(const pace_entry *p, uint64 national, TimestampTz at, TimestampTz *un
 
 typedef struct window_counts
 {
-	int64		hour;
-	int64		day;
-	TimestampTz hour_until;		/* when the hourly count drops below its cap */
+	int64		hour_peak;		/* most calls in an hour-window holding "at" */
+	int64		day_peak;
+	TimestampTz hour_until;		/* when the hour ending then is under its cap */
 	TimestampTz day_until;
 } window_counts;
 
 /*
- * Counts the calls of one number in (at - 1 hour, at] and (at - 24 hours,
- * at], under a dirty snapshot: committed calls and those of transactions in
- * progress, this one's included.  With caps, also when each count will be
- * back under its cap (the call that must leave the window, plus the window).
+ * Counts the calls of one number around "at" under a dirty snapshot:
+ * committed calls and those of transactions in progress, this one's
+ * included.  The peaks are the most calls any window of 1 hour (24 hours)
+ * containing "at" holds (cd_window_peak), so that a call recorded with an
+ * older "at" than calls other sessions placed meanwhile still cannot push a
+ * later window over the cap.  With a cap reached in the window ending at
+ * "at", also when that window is back under it; DT_NOEND when the cap is
+ * reached only in a later window.
  */
 static void
 count_calls(Relation heap, Relation index, const pg_uuid_t *pool, text *number,
@@ -326,19 +330,24 @@ count_calls(Relation heap, Relation index, const pg_uuid_t *pool, text *number,
 	ScanKeyData keys[4];
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
-	TimestampTz *ats = NULL;
+	int64	   *ats = NULL;
 	int64		n = 0;
 	int64		alloc = 0;
-	int64		first_hour = -1;
+	int64		reach = cap_d > 0 ? DAY_USECS : HOUR_USECS;
+	int64		i,
+				in_hour = 0,
+				in_day = 0,
+				first_hour = -1,
+				first_day = -1;
 
 	InitDirtySnapshot(dirty);
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum((pg_uuid_t *) pool));
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ, PointerGetDatum(number));
 	keys[1].sk_collation = index->rd_indcollation[1];
 	ScanKeyInit(&keys[2], 3, BTGreaterStrategyNumber, F_TIMESTAMP_GT,
-				TimestampTzGetDatum(at - DAY_USECS));
-	ScanKeyInit(&keys[3], 3, BTLessEqualStrategyNumber, F_TIMESTAMP_LE,
-				TimestampTzGetDatum(at));
+				TimestampTzGetDatum(at - reach));
+	ScanKeyInit(&keys[3], 3, BTLessStrategyNumber, F_TIMESTAMP_LT,
+				TimestampTzGetDatum(at + reach));
 	scan = index_beginscan(heap, index, &dirty, 4, 0);
 	index_rescan(scan, keys, 4, NULL, 0);
 	slot = table_slot_create(heap, NULL);
@@ -348,31 +357,43 @@ count_calls(Relation heap, Relation index, const pg_uuid_t *pool, text *number,
 		TimestampTz t = DatumGetTimestampTz(slot_getattr(slot, 4, &isnull));
 
 		CHECK_FOR_INTERRUPTS();
-		if (isnull || t <= at - DAY_USECS || t > at)
+		if (isnull || t <= at - reach || t >= at + reach)
 			continue;
 		if (n == alloc)
 		{
 			alloc = alloc ? alloc * 2 : 64;
-			ats = ats ? repalloc_huge(ats, sizeof(TimestampTz) * alloc)
-				: palloc(sizeof(TimestampTz) * alloc);
+			ats = ats ? repalloc_huge(ats, sizeof(int64) * alloc)
+				: palloc(sizeof(int64) * alloc);
 		}
-		ats[n] = t;
-		if (first_hour < 0 && t > at - HOUR_USECS)
-			first_hour = n;
-		n++;
+		ats[n++] = t;
 	}
 	ExecDropSingleTupleTableSlot(slot);
 	index_endscan(scan);
 
-	out->day = n;
-	out->hour = first_hour < 0 ? 0 : n - first_hour;
-	out->hour_until = DT_NOBEGIN;
-	out->day_until = DT_NOBEGIN;
 	/* index order is by at: ats[] is ascending */
-	if (cap_h > 0 && out->hour >= cap_h)
-		out->hour_until = ats[first_hour + out->hour - cap_h] + HOUR_USECS;
-	if (cap_d > 0 && out->day >= cap_d)
-		out->day_until = ats[out->day - cap_d] + DAY_USECS;
+	out->hour_peak = cd_window_peak(ats, (size_t) n, at, HOUR_USECS);
+	out->day_peak = cap_d > 0 ? cd_window_peak(ats, (size_t) n, at, DAY_USECS) : 0;
+	for (i = 0; i < n && ats[i] <= at; i++)
+	{
+		if (ats[i] > at - HOUR_USECS)
+		{
+			if (first_hour < 0)
+				first_hour = i;
+			in_hour++;
+		}
+		if (ats[i] > at - DAY_USECS)
+		{
+			if (first_day < 0)
+				first_day = i;
+			in_day++;
+		}
+	}
+	out->hour_until = DT_NOEND;
+	out->day_until = DT_NOEND;
+	if (cap_h > 0 && in_hour >= cap_h)
+		out->hour_until = ats[first_hour + in_hour - cap_h] + HOUR_USECS;
+	if (cap_d > 0 && in_day >= cap_d)
+		out->day_until = ats[first_day + in_day - cap_d] + DAY_USECS;
 	if (ats)
 		pfree(ats);
 }
@@ -442,19 +463,22 @@ avail_test(void *arg, uint32 index)
 	t = cstring_to_text_with_len(num, CD_E164_LEN);
 	count_calls(c->heap, c->index, c->id, t, c->at, c->pace->cap_h, c->pace->cap_d, &wc);
 	pfree(t);
-	if ((c->pace->cap_d > 0 && wc.day >= c->pace->cap_d) ||
-		(c->pace->cap_h > 0 && wc.hour >= c->pace->cap_h))
+	if ((c->pace->cap_d > 0 && wc.day_peak >= c->pace->cap_d) ||
+		(c->pace->cap_h > 0 && wc.hour_peak >= c->pace->cap_h))
 	{
-		bool		daily = c->pace->cap_d > 0 && wc.day >= c->pace->cap_d;
+		bool		daily = c->pace->cap_d > 0 && wc.day_peak >= c->pace->cap_d;
+		bool		hourly = c->pace->cap_h > 0 && wc.hour_peak >= c->pace->cap_h;
 
 		if (c->lock)
 			LockRelease(&tag, ExclusiveLock, false);
 		if (c->until)
 		{
-			/* available again when both counts are back under their caps */
-			TimestampTz u = wc.day_until;
+			/* available again when every capped window is back under its cap */
+			TimestampTz u = DT_NOBEGIN;
 
-			if (wc.hour_until > u)
+			if (daily)
+				u = wc.day_until;
+			if (hourly && (u == DT_NOBEGIN || wc.hour_until == DT_NOEND || wc.hour_until > u))
 				u = wc.hour_until;
 			c->until[index] = u;
 		}

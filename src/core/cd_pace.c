@@ -324,3 +324,30 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 	}
 	return true;
 }
+
+int64_t
+cd_window_peak(const int64_t *times, size_t n, int64_t at, int64_t width)
+{
+	size_t		lo = 0,
+				hi = 0,
+				next = 0;
+	int64_t		best = 0;
+	int64_t		s = at;
+
+	/* the windows end at "at", then at each call in [at, at + width) */
+	while (next < n && times[next] < at)
+		next++;
+	for (;;)
+	{
+		while (hi < n && times[hi] <= s)
+			hi++;
+		while (lo < hi && times[lo] <= s - width)
+			lo++;
+		if ((int64_t) (hi - lo) > best)
+			best = (int64_t) (hi - lo);
+		if (next >= n || times[next] >= at + width)
+			break;
+		s = times[next++];
+	}
+	return best;
+}

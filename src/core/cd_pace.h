@@ -24,6 +24,7 @@
 #define CD_PACE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cd_alloc.h"
@@ -79,5 +80,16 @@ typedef struct cd_dial
 extern bool cd_route_dial(const cd_route_pool *pool, const cd_geo *geo,
 						  uint64_t callee, cd_avail_fn avail, void *arg,
 						  const cd_alloc *alloc, cd_dial *out);
+
+/*
+ * The most calls any window (s - width, s] that contains "at" holds, calls
+ * given as ascending times (any unit): the windows ending at "at" or at a
+ * call in [at, at + width).  A call may be placed at "at" under a cap when
+ * this is below the cap: then no window of that width, before or after "at",
+ * ever holds more calls than the cap, even when calls are recorded out of
+ * time order (a session whose "at" is older than calls other sessions have
+ * recorded since).  times must cover (at - width, at + width).
+ */
+extern int64_t cd_window_peak(const int64_t *times, size_t n, int64_t at, int64_t width);
 
 #endif							/* CD_PACE_H */

@@ -456,6 +456,67 @@ test_many_skipped(void)
 		  "100 resting: %d reported of %d", d.n_skipped, d.n_skipped_total);
 }
 
+/* The brute-force peak: every window end s in [at, at + width), one unit apart. */
+static int64_t
+ref_peak(const int64_t *t, size_t n, int64_t at, int64_t width)
+{
+	int64_t		best = 0;
+	int64_t		s;
+
+	for (s = at; s < at + width; s++)
+	{
+		int64_t		c = 0;
+		size_t		i;
+
+		for (i = 0; i < n; i++)
+			c += t[i] > s - width && t[i] <= s;
+		if (c > best)
+			best = c;
+	}
+	return best;
+}
+
+static void
+test_window_peak(void)
+{
+	static const int64_t t[] = {10, 20, 30, 65, 70, 95};
+	int			round;
+	int			wrong = 0;
+
+	CHECK(cd_window_peak(NULL, 0, 100, 60) == 0, "no calls: peak 0");
+	/* calls at 10 20 30 65 70 95, windows of 60 */
+	CHECK(cd_window_peak(t, 6, 60, 60) == 4,
+		  "at 60: (0, 60] holds 3, but the later window (5, 65] holds 4");
+	CHECK(cd_window_peak(t, 6, 70, 60) == 4, "at 70: (10, 70] holds 20, 30, 65, 70");
+	CHECK(cd_window_peak(t, 6, 5, 60) == 3, "at 5, before every call: (-55, 5] is empty, (-25, 35] holds 3");
+	CHECK(cd_window_peak(t, 6, 130, 60) == 1, "at 130: (70, 130] holds 95 alone");
+	CHECK(cd_window_peak(t, 6, 155, 60) == 0, "at 155: 95 has left (95, 155]");
+	rng_seed(5);
+	for (round = 0; round < 2000; round++)
+	{
+		int64_t		times[40];
+		size_t		n = rng_next() % 40;
+		size_t		i,
+					k;
+		int64_t		at = (int64_t) (rng_next() % 300);
+		int64_t		width = 1 + (int64_t) (rng_next() % 80);
+
+		for (i = 0; i < n; i++)
+			times[i] = (int64_t) (rng_next() % 300);
+		for (i = 1; i < n; i++)
+			for (k = i; k > 0 && times[k - 1] > times[k]; k--)
+			{
+				int64_t		x = times[k];
+
+				times[k] = times[k - 1];
+				times[k - 1] = x;
+			}
+		if (cd_window_peak(times, n, at, width) != ref_peak(times, n, at, width))
+			wrong++;
+	}
+	CHECK(wrong == 0, "random calls: the peak equals the brute-force maximum over windows containing at (%d wrong)", wrong);
+}
+
 int
 main(void)
 {
@@ -464,5 +525,6 @@ main(void)
 	test_against_reference();
 	test_example();
 	test_many_skipped();
+	test_window_peak();
 	CD_TEST_DONE();
 }
