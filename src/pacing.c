@@ -67,7 +67,7 @@ PG_FUNCTION_INFO_V1(explain_pool_dial);
 
 /* Cleanup cadence: every CLEANUP_EVERY dials, at most CLEANUP_ROWS rows. */
 #define CLEANUP_EVERY 16
-#define CLEANUP_ROWS 64
+#define CLEANUP_ROWS "64"
 
 /* Lock tag field 4 of the per-number lock: apart from the advisory locks of
  * pg_advisory_lock (1 and 2); the top bits of the number go below it. */
@@ -573,7 +573,7 @@ cleanup_history(TimestampTz at)
 			  "DELETE FROM " CD_SCHEMA ".pool_calls"
 			  " WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY("
 			  "SELECT ctid FROM " CD_SCHEMA ".pool_calls"
-			  " WHERE at OPERATOR(pg_catalog.<) $1 ORDER BY at LIMIT " CppAsString2(CLEANUP_ROWS)
+			  " WHERE at OPERATOR(pg_catalog.<) $1 ORDER BY at LIMIT " CLEANUP_ROWS
 			  " FOR UPDATE SKIP LOCKED))", 1, types);
 	ret = SPI_execute_plan(cleanup_plan, &cutoff, NULL, false, 0);
 	if (ret != SPI_OK_DELETE)

@@ -164,7 +164,6 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 	uint64_t	hc = cd_route_hash(callee);
 	uint32_t   *tier_of_npa;
 	npa_dist   *dists;
-	int			n_dists = 0;
 	order_entry *e;
 	uint32_t	pos;
 	int			k;
@@ -211,6 +210,7 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 		const cd_area *a = &geo->area[c];
 		int			n_over = a->n_overlays < CD_MAX_OVERLAYS ? a->n_overlays : CD_MAX_OVERLAYS;
 		bool		seen[CD_NPA_SLOTS];
+		int			n_dists = 0;
 
 		tier_of_npa[c] = 0;
 		for (k = 0; k < n_over; k++)
