@@ -192,9 +192,9 @@ for my $db (qw(refreshed shipped))
 
 for my $db (qw(refreshed shipped))
 {
-	is( $node->safe_psql($db, join(' UNION ALL ',
-			map { qq{SELECT DISTINCT (e->'pacing')::text FROM pg_catalog.jsonb_array_elements(
-				custom_dialing.list_dialing_pools('$_')->'data') AS e} } @owners)),
+	is( $node->safe_psql($db, 'SELECT string_agg(DISTINCT p, \' \') FROM (' . join(' UNION ALL ',
+			map { qq{SELECT (e->'pacing')::text FROM pg_catalog.jsonb_array_elements(
+				custom_dialing.list_dialing_pools('$_')->'data') AS e} } @owners) . ') AS s(p)'),
 		'{"max_calls_per_day": null, "max_calls_per_hour": null}',
 		"$db: after the update every pool object has \"pacing\", without caps");
 }
