@@ -171,10 +171,11 @@ SELECT dial_pool_number(:pool, '+12125551234', 'infinity');
 SELECT dial_pool_number(:pool, NULL, :T) IS NULL AS strict;
 SELECT explain_pool_dial('01900000-0000-7000-8000-0000000000ff', '+12125551234', :T);
 
--- ---- history older than 8 days goes as later calls are placed (16 dials remove up to 64)
+-- ---- history older than 8 days goes as later calls are placed (every 64th
+-- dial of a session removes up to 256 of them, oldest first)
 SELECT count(*) AS old_calls FROM pool_calls WHERE pool_id = :pool AND at < :T + interval '20 days' - interval '8 days';
 SELECT set_pool_pacing(:owner, :pool, NULL, NULL)->>'status' AS uncapped;
-SELECT count(dial_pool_number(:pool, '+13055550100', :T + interval '20 days')) FROM generate_series(1, 32);
+SELECT count(dial_pool_number(:pool, '+13055550100', :T + interval '20 days')) FROM generate_series(1, 64);
 SELECT count(*) AS old_calls_left FROM pool_calls WHERE pool_id = :pool AND at < :T + interval '20 days' - interval '8 days';
 
 -- ---- deleting the pool deletes its caps, statuses, calls and outcomes; the result keeps its pacing

@@ -20,10 +20,10 @@
  * look at the statuses and one INSERT.
  *
  * A dial writes only its row of pool_calls, a table without triggers: no
- * cache invalidation, no lock or write on the pool's row.  Every 16th dial
- * of a session also deletes at most 64 calls older than 8 days (skipping
- * rows another session is deleting), so history stays bounded at a bounded
- * cost per call without any scheduler.
+ * cache invalidation, no lock or write on the pool's row.  Every 64th dial
+ * of a session also deletes at most 256 calls older than 8 days (skipping
+ * rows another session is deleting or has locked), so history stays bounded
+ * at a bounded cost per call without any scheduler.
  *
  * Caps and statuses are cached per pool like the routing structure, read
  * under the latest snapshot, and dropped when the triggers on pool_pacing
@@ -34,6 +34,7 @@
 #include <math.h>
 
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -41,6 +42,8 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "catalog/index.h"
+#include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
@@ -66,8 +69,8 @@ PG_FUNCTION_INFO_V1(explain_pool_dial);
 #define KEEP_USECS (8 * DAY_USECS)
 
 /* Cleanup cadence: every CLEANUP_EVERY dials, at most CLEANUP_ROWS rows. */
-#define CLEANUP_EVERY 16
-#define CLEANUP_ROWS "64"
+#define CLEANUP_EVERY 64
+#define CLEANUP_ROWS 256
 
 /* Lock tag field 4 of the per-number lock: apart from the advisory locks of
  * pg_advisory_lock (1 and 2); the top bits of the number go below it. */
@@ -99,7 +102,6 @@ static Oid	status_relid = InvalidOid;
 static SPIPlanPtr pacing_plan = NULL;
 static SPIPlanPtr status_plan = NULL;
 static SPIPlanPtr insert_plan = NULL;
-static SPIPlanPtr cleanup_plan = NULL;
 static SPIPlanPtr decorate_plan = NULL;
 static SPIPlanPtr pacing_of_plan = NULL;
 static SPIPlanPtr attach_plan = NULL;
@@ -495,9 +497,13 @@ avail_test(void *arg, uint32 index)
 static void
 avail_close(avail_ctx *c)
 {
-	if (c->heap)
+	if (c->index)
 	{
 		index_close(c->index, AccessShareLock);
+		c->index = NULL;
+	}
+	if (c->heap)
+	{
 		table_close(c->heap, NoLock);
 		c->heap = NULL;
 	}
@@ -557,27 +563,111 @@ check_at(TimestampTz at)
 				 errmsg("the time of a call must be finite")));
 }
 
-/* Every CLEANUP_EVERY dials: removes at most CLEANUP_ROWS calls older than 8 days. */
+/*
+ * Every CLEANUP_EVERY dials: deletes at most CLEANUP_ROWS calls older than 8
+ * days (before "at", or before now when "at" is later), the oldest first, by
+ * walking pool_calls_at_idx from its start.  A row another transaction is
+ * deleting or has locked is skipped, never waited for.  Done here rather
+ * than with a DELETE statement so that its cost cannot depend on a plan
+ * chosen from the table's statistics (a plan made while the table was small
+ * would scan all of it).
+ */
 static void
-cleanup_history(TimestampTz at)
+cleanup_history(Relation heap, TimestampTz at)
 {
-	Oid			types[1] = {TIMESTAMPTZOID};
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
-	Datum		cutoff = TimestampTzGetDatum((at < now ? at : now) - KEEP_USECS);
-	int			ret;
+	TimestampTz cutoff = (at < now ? at : now) - KEEP_USECS;
+	Oid			idxid;
+	Relation	index;
+	Snapshot	snap;
+	ScanKeyData key;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	int			deleted = 0;
 
 	if (++dials_since_cleanup < CLEANUP_EVERY)
 		return;
 	dials_since_cleanup = 0;
-	keep_plan(&cleanup_plan,
-			  "DELETE FROM " CD_SCHEMA ".pool_calls"
-			  " WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY("
-			  "SELECT ctid FROM " CD_SCHEMA ".pool_calls"
-			  " WHERE at OPERATOR(pg_catalog.<) $1 ORDER BY at LIMIT " CLEANUP_ROWS
-			  " FOR UPDATE SKIP LOCKED))", 1, types);
-	ret = SPI_execute_plan(cleanup_plan, &cutoff, NULL, false, 0);
-	if (ret != SPI_OK_DELETE)
-		elog(ERROR, "removing old calls failed: %s", SPI_result_code_string(ret));
+	idxid = get_relname_relid("pool_calls_at_idx", schema_oid());
+	if (!OidIsValid(idxid))
+		return;
+	index = index_open(idxid, RowExclusiveLock);
+	snap = RegisterSnapshot(GetLatestSnapshot());
+	ScanKeyInit(&key, 1, BTLessStrategyNumber, F_TIMESTAMP_LT, TimestampTzGetDatum(cutoff));
+	scan = index_beginscan(heap, index, snap, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	slot = table_slot_create(heap, NULL);
+	while (deleted < CLEANUP_ROWS && index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		TM_FailureData tmfd;
+		TM_Result	r;
+
+		CHECK_FOR_INTERRUPTS();
+		r = table_tuple_delete(heap, &slot->tts_tid, GetCurrentCommandId(true), snap,
+							   InvalidSnapshot, false, &tmfd, false);
+		if (r == TM_Ok)
+			deleted++;
+		/* else: being deleted or locked by another transaction, or already gone */
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	UnregisterSnapshot(snap);
+	index_close(index, RowExclusiveLock);
+}
+
+/*
+ * Writes the call's row straight into pool_calls and its indexes, as the
+ * executor would for this table (no triggers, no row security, plain column
+ * indexes; the values are already valid for its domain and NOT NULL
+ * constraints), without the cost of planning and running an INSERT for each
+ * call.  Returns false, having written nothing, when the table has anything
+ * that needs the executor (a trigger, row security, an expression, partial,
+ * unique or exclusion index): the caller then uses INSERT.
+ */
+static bool
+insert_call_direct(Relation rel, Datum *values, bool *nulls)
+{
+	ResultRelInfo *rri;
+	HeapTuple	tup;
+	TupleTableSlot *slot;
+	int			i;
+
+	if (rel->trigdesc != NULL || rel->rd_rel->relrowsecurity)
+		return false;
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	for (i = 0; i < rri->ri_NumIndices; i++)
+	{
+		IndexInfo  *ii = rri->ri_IndexRelationInfo[i];
+
+		if (ii->ii_Expressions != NIL || ii->ii_Predicate != NIL ||
+			ii->ii_ExclusionOps != NULL || ii->ii_Unique)
+		{
+			ExecCloseIndices(rri);
+			return false;
+		}
+	}
+	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
+	simple_heap_insert(rel, tup);
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
+	ExecStoreHeapTuple(tup, slot, false);
+	for (i = 0; i < rri->ri_NumIndices; i++)
+	{
+		IndexInfo  *ii = rri->ri_IndexRelationInfo[i];
+		Datum		ivalues[INDEX_MAX_KEYS];
+		bool		inulls[INDEX_MAX_KEYS];
+
+		if (!ii->ii_ReadyForInserts)
+			continue;
+		FormIndexDatum(ii, slot, NULL, ivalues, inulls);
+		index_insert(rri->ri_IndexRelationDescs[i], ivalues, inulls, &tup->t_self,
+					 rel, UNIQUE_CHECK_NO, false, ii);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	ExecCloseIndices(rri);
+	heap_freetuple(tup);
+	return true;
 }
 
 Datum
@@ -591,7 +681,9 @@ dial_pool_number(PG_FUNCTION_ARGS)
 	cd_dial		d;
 	Oid			types[4] = {UUIDOID, TEXTOID, TEXTOID, TIMESTAMPTZOID};
 	Datum		vals[4];
+	bool		nulls[4] = {false, false, false, false};
 	text	   *chosen;
+	bool		direct;
 	int			ret;
 
 	if (RecoveryInProgress())
@@ -610,23 +702,35 @@ dial_pool_number(PG_FUNCTION_ARGS)
 	}
 	chosen = cstring_to_text_with_len(c.pool->numbers + (Size) d.index * CD_E164_LEN, CD_E164_LEN);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	keep_plan(&insert_plan,
-			  "INSERT INTO " CD_SCHEMA ".pool_calls (pool_id, phone_number, callee, at)"
-			  " VALUES ($1, $2, $3, $4)", 4, types);
+	if (c.heap == NULL)
+	{
+		Oid			relid = get_relname_relid("pool_calls", schema_oid());
+
+		if (!OidIsValid(relid))
+			elog(ERROR, "table %s.pool_calls is missing", CD_SCHEMA);
+		c.heap = table_open(relid, RowExclusiveLock);
+	}
 	vals[0] = UUIDPGetDatum(id);
 	vals[1] = PointerGetDatum(chosen);
 	vals[2] = PointerGetDatum(callee_t);
 	vals[3] = TimestampTzGetDatum(at);
-	ret = SPI_execute_plan(insert_plan, vals, NULL, false, 0);
-	if (ret != SPI_OK_INSERT || SPI_processed != 1)
-		elog(ERROR, "recording the call failed: %s", SPI_result_code_string(ret));
+	direct = insert_call_direct(c.heap, vals, nulls);
+	if (!direct)
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		keep_plan(&insert_plan,
+				  "INSERT INTO " CD_SCHEMA ".pool_calls (pool_id, phone_number, callee, at)"
+				  " VALUES ($1, $2, $3, $4)", 4, types);
+		ret = SPI_execute_plan(insert_plan, vals, NULL, false, 0);
+		if (ret != SPI_OK_INSERT || SPI_processed != 1)
+			elog(ERROR, "recording the call failed: %s", SPI_result_code_string(ret));
+		SPI_finish();
+	}
 	/* the call is in the index now: others counting this number see it */
 	if (c.holding)
 		LockRelease(&c.held, ExclusiveLock, false);
-	cleanup_history(at);
-	SPI_finish();
+	cleanup_history(c.heap, at);
 	avail_close(&c);
 	PG_RETURN_TEXT_P(chosen);
 }

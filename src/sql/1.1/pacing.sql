@@ -470,6 +470,7 @@ DECLARE
 	numbers pg_catalog.text[];
 	rest pg_catalog.text;
 	rest_for interval;
+	old record;
 BEGIN
 	IF pool_id IS NULL OR phone_number IS NULL OR callee IS NULL OR outcome IS NULL OR at IS NULL THEN
 		RAISE EXCEPTION 'record_call_outcome: no argument may be NULL'
@@ -511,12 +512,15 @@ BEGIN
 		                            ELSE GREATEST(s.resting_until, EXCLUDED.resting_until) END,
 		       reason = 'flagged', updated_at = pg_catalog.now();
 	END IF;
-	-- history older than 8 days goes, a few rows per call
-	DELETE FROM @extschema@.pool_call_outcomes AS o
-	 WHERE o.ctid OPERATOR(pg_catalog.=) ANY (ARRAY(
-		SELECT x.ctid FROM @extschema@.pool_call_outcomes AS x
+	-- history older than 8 days goes, a few rows per call, oldest first;
+	-- rows another session is deleting are skipped, not waited for
+	FOR old IN
+		SELECT x.ctid AS t FROM @extschema@.pool_call_outcomes AS x
 		 WHERE x.at OPERATOR(pg_catalog.<) (LEAST(record_call_outcome.at, pg_catalog.now()) OPERATOR(pg_catalog.-) interval '8 days')
-		 ORDER BY x.at LIMIT 4 FOR UPDATE SKIP LOCKED));
+		 ORDER BY x.at LIMIT 4 FOR UPDATE SKIP LOCKED
+	LOOP
+		DELETE FROM @extschema@.pool_call_outcomes AS o WHERE o.ctid OPERATOR(pg_catalog.=) old.t;
+	END LOOP;
 END
 $fn$;
 COMMENT ON FUNCTION @extschema@.record_call_outcome(uuid, @extschema@.us_e164, @extschema@.us_e164, pg_catalog.text, pg_catalog.timestamptz) IS
