@@ -617,12 +617,13 @@ cleanup_history(Relation heap, TimestampTz at)
 
 /*
  * Writes the call's row straight into pool_calls and its indexes, as the
- * executor would for this table (no triggers, no row security, plain column
- * indexes; the values are already valid for its domain and NOT NULL
- * constraints), without the cost of planning and running an INSERT for each
- * call.  Returns false, having written nothing, when the table has anything
- * that needs the executor (a trigger, row security, an expression, partial,
- * unique or exclusion index): the caller then uses INSERT.
+ * executor would for this table (no triggers, no row security, no CHECK
+ * constraint, plain column indexes; the values are already valid for its
+ * domain and NOT NULL constraints), without the cost of planning and running
+ * an INSERT for each call.  Returns false, having written nothing, when the
+ * table has anything that needs the executor (a trigger, row security, a
+ * CHECK constraint, an expression, partial, unique or exclusion index): the
+ * caller then uses INSERT.
  */
 static bool
 insert_call_direct(Relation rel, Datum *values, bool *nulls)
@@ -632,7 +633,8 @@ insert_call_direct(Relation rel, Datum *values, bool *nulls)
 	TupleTableSlot *slot;
 	int			i;
 
-	if (rel->trigdesc != NULL || rel->rd_rel->relrowsecurity)
+	if (rel->trigdesc != NULL || rel->rd_rel->relrowsecurity ||
+		(rel->rd_att->constr != NULL && rel->rd_att->constr->num_check > 0))
 		return false;
 	rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(rri, rel, 1, NULL, 0);
