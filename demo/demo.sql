@@ -62,9 +62,9 @@ SELECT dial_pool_number(:'paced', '+12125551001', '2026-07-01 15:05+00') AS an_h
 -- A call is reported as spam: the number rests for custom_dialing.rest_after_flag
 -- (30 days by default) and its callees go to the other 212 number.
 SHOW custom_dialing.rest_after_flag;
-SELECT record_call_outcome(:'paced', '+12125550101', '+12125551002', 'flagged', '2026-07-01 15:06+00');
-SELECT explain_pool_dial(:'paced', '+12125551002', '2026-07-02 12:00+00')->'skipped' AS resting,
-       dial_pool_number(:'paced', '+12125551002', '2026-07-02 12:00+00') AS caller_id;
+SELECT record_call_outcome(:'paced', '+12125550101', '+12125551001', 'flagged', '2026-07-01 15:06+00');
+SELECT explain_pool_dial(:'paced', '+12125551001', '2026-07-02 12:00+00')->'skipped' AS resting,
+       dial_pool_number(:'paced', '+12125551001', '2026-07-02 12:00+00') AS caller_id;
 
 -- The health report: per number and per area code.
 SELECT n->>'phone_number' AS number, n->>'status' AS status, n->>'resting_until' AS until,
