@@ -686,7 +686,6 @@ dial_pool_number(PG_FUNCTION_ARGS)
 	bool		nulls[4] = {false, false, false, false};
 	text	   *chosen;
 	bool		direct;
-	int			ret;
 
 	if (RecoveryInProgress())
 		ereport(ERROR,
@@ -719,6 +718,8 @@ dial_pool_number(PG_FUNCTION_ARGS)
 	direct = insert_call_direct(c.heap, vals, nulls);
 	if (!direct)
 	{
+		int			ret;
+
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		keep_plan(&insert_plan,
