@@ -6,9 +6,9 @@ EXTENSION = custom_dialing
 MODULE_big = custom_dialing
 
 CORE_OBJS = src/core/cd_e164.o src/core/cd_csv.o src/core/cd_geo.o src/core/cd_exch.o src/core/cd_near.o \
-	src/core/cd_route.o src/core/cd_window.o
+	src/core/cd_route.o src/core/cd_pace.o src/core/cd_window.o
 GLUE_OBJS = src/module.o src/errors.o src/type.o src/cache.o \
-	src/area_codes.o src/exchanges.o src/pool_api.o src/routing.o src/owner_binding.o \
+	src/area_codes.o src/exchanges.o src/pool_api.o src/routing.o src/pacing.o src/owner_binding.o \
 	src/calling_windows.o
 OBJS = $(CORE_OBJS) $(GLUE_OBJS)
 
@@ -33,9 +33,9 @@ SHLIB_LINK = -luuid
 # in COPT) judges our code and not theirs.
 PG_CPPFLAGS = -I$(srcdir)/src/core -isystem $(shell $(PG_CONFIG) --includedir-server)
 
-REGRESS = type normalize tables pool_api security routing refresh calling_hours coverage cache exchanges applications owner_binding calling_window
+REGRESS = type normalize tables pool_api security routing refresh calling_hours coverage cache exchanges pacing dial applications owner_binding calling_window
 REGRESS_OPTS = --load-extension=custom_dialing
-ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate exchange_refresh owner_binding_sessions calling_rules_invalidation
+ISOLATION = cache_invalidation geography_refresh geography_readers repeatable_read parallel_snapshot pool_races extension_recreate exchange_refresh pacing_caps owner_binding_sessions calling_rules_invalidation
 ISOLATION_OPTS = --load-extension=custom_dialing
 TAP_TESTS = 1
 
@@ -78,9 +78,9 @@ dist:
 # ---- pure-core unit tests and fuzzing, no server needed ----
 UNIT_CC ?= clang-14
 SAN_FLAGS = -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-UNIT_TESTS = test_e164 test_geo test_exch test_route test_window
+UNIT_TESTS = test_e164 test_geo test_exch test_route test_pace test_window
 CORE_SRCS = src/core/cd_e164.c src/core/cd_csv.c src/core/cd_geo.c src/core/cd_exch.c src/core/cd_near.c \
-	src/core/cd_route.c src/core/cd_window.c
+	src/core/cd_route.c src/core/cd_pace.c src/core/cd_window.c
 
 test/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/cd_test.h
 	@mkdir -p test/bin

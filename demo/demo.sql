@@ -1,6 +1,7 @@
 -- A tour of custom_dialing: an organization registers Twilio credentials,
 -- creates a dialing pool as in the public API's example, and the database
--- picks the nearest caller ID for each call.
+-- picks the nearest caller ID for each call; then a capped pool rotates its
+-- numbers, a flagged number rests, and the health report shows it all.
 \pset pager off
 CREATE EXTENSION custom_dialing;
 SET search_path = custom_dialing, public;
@@ -41,6 +42,37 @@ FROM unnest(ARRAY['+12125550199', '+14155550199', '+18505550199']::us_e164[]) AS
 
 -- Typed numbers become canonical ones.
 SELECT us_e164_normalize('(212) 555-0123') AS normalized, us_e164_kind('+18005550199') AS kind;
+
+-- ---- Pacing (1.1): caps, rotation, resting, health ----
+-- A pool of three New York numbers (two 212, one 646) and a Chicago one,
+-- each allowed 2 calls an hour and 5 a day.
+SELECT create_dialing_pool('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b',
+    ARRAY['+12125550100', '+12125550101', '+16465550102', '+13125550103'])->'data'->>'id' AS paced \gset
+SELECT set_pool_pacing('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', :'paced', 2, 5)->'data'->'pacing' AS pacing;
+
+-- Eight calls to Manhattan callees in ten minutes: each 212 number takes two,
+-- then the 646 overlay, then the nearest other area code (Chicago), then none.
+SELECT n, c AS callee, dial_pool_number(:'paced', c, '2026-07-01 14:00+00'::timestamptz + n * interval '1 minute') AS caller_id
+FROM generate_series(1, 8) AS n, LATERAL (SELECT ('+1212555' || (1000 + n))::us_e164 AS c) AS x;
+SELECT jsonb_pretty(explain_pool_dial(:'paced', '+12125559999', '2026-07-01 14:10+00')) AS why_none_now;
+-- An hour later the hourly caps have rolled over: the first choice is back.
+SELECT dial_pool_number(:'paced', '+12125551001', '2026-07-01 15:05+00') AS an_hour_later,
+       pick_pool_number(:'paced', '+12125551001') AS pick;
+
+-- A call is reported as spam: the number rests for custom_dialing.rest_after_flag
+-- (30 days by default) and its callees go to the other 212 number.
+SHOW custom_dialing.rest_after_flag;
+SELECT record_call_outcome(:'paced', '+12125550101', '+12125551001', 'flagged', '2026-07-01 15:06+00');
+SELECT explain_pool_dial(:'paced', '+12125551001', '2026-07-02 12:00+00')->'skipped' AS resting,
+       dial_pool_number(:'paced', '+12125551001', '2026-07-02 12:00+00') AS caller_id;
+
+-- The health report: per number and per area code.
+SELECT n->>'phone_number' AS number, n->>'status' AS status, n->>'resting_until' AS until,
+       n->'calls_last_24h' AS calls_24h, n->'flagged_7d' AS flagged
+FROM jsonb_array_elements(pool_number_health('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', :'paced',
+                                             '2026-07-02 12:00+00')->'data'->'numbers') AS n;
+SELECT jsonb_pretty(pool_number_health('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', :'paced',
+                                       '2026-07-02 12:00+00')->'data'->'area_codes') AS area_codes;
 
 -- For applications (1.1): lead lists hold junk; us_e164_try_normalize turns
 -- it into NULL instead of aborting the statement, and reads tel: URIs.

@@ -173,4 +173,11 @@ extern bool cd_binding_cacheable(void);
 extern void cd_binding_relcache_callback(Datum arg, Oid relid);
 extern void cd_binding_syscache_callback(Datum arg, int cacheid, uint32 hashvalue);
 
+/* pacing.c: the pool object's "pacing" key and the dialing cache */
+extern Datum cd_pacing_decorate(Datum envelope);
+extern Datum cd_pacing_of(const pg_uuid_t *id);
+extern Datum cd_pacing_attach(Datum envelope, Datum pacing);
+extern void cd_pace_relcache_callback(Datum arg, Oid relid);
+extern int	cd_rest_after_flag;
+
 #endif							/* CD_GLUE_H */

@@ -14,6 +14,7 @@ PG_MODULE_MAGIC;
 
 int			cd_max_pool_size = 10000;
 int			cd_cache_size_kb = 65536;
+int			cd_rest_after_flag = 30 * 86400;
 
 void		_PG_init(void);
 
@@ -37,6 +38,14 @@ _PG_init(void)
 							PGC_SUSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("custom_dialing.rest_after_flag",
+							"How long a number rests after a call it placed was reported flagged as spam.",
+							"record_call_outcome with outcome flagged sets the number resting for this long.",
+							&cd_rest_after_flag,
+							30 * 86400, 60, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S,
+							NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("custom_dialing");
 
 	CacheRegisterRelcacheCallback(cd_cache_relcache_callback, (Datum) 0);
@@ -44,6 +53,7 @@ _PG_init(void)
 	CacheRegisterSyscacheCallback(AUTHOID, cd_binding_syscache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, cd_binding_syscache_callback, (Datum) 0);
 	CacheRegisterRelcacheCallback(cd_windows_relcache_callback, (Datum) 0);
+	CacheRegisterRelcacheCallback(cd_pace_relcache_callback, (Datum) 0);
 }
 
 static void *

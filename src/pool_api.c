@@ -606,7 +606,7 @@ create_dialing_pool(PG_FUNCTION_ARGS)
 	ret = SPI_execute_plan(plan_insert, vals, nulls, false, 0);
 	if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "inserting the dialing pool failed: %s", SPI_result_code_string(ret));
-	return finish(&save, first_datum());
+	return finish(&save, cd_pacing_decorate(first_datum()));
 }
 
 Datum
@@ -627,7 +627,7 @@ list_dialing_pools(PG_FUNCTION_ARGS)
 	ret = SPI_execute_plan(plan_list, vals, NULL, true, 1);
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "listing dialing pools failed: %s", SPI_result_code_string(ret));
-	return finish(&save, first_datum());
+	return finish(&save, cd_pacing_decorate(first_datum()));
 }
 
 Datum
@@ -658,7 +658,7 @@ get_dialing_pool(PG_FUNCTION_ARGS)
 		pool_not_found(&errs, &id);
 		return finish(&save, envelope_error(&errs));
 	}
-	return finish(&save, first_datum());
+	return finish(&save, cd_pacing_decorate(first_datum()));
 }
 
 Datum
@@ -733,7 +733,7 @@ update_dialing_pool(PG_FUNCTION_ARGS)
 	ret = SPI_execute_plan(plan_update, vals, nulls, false, 0);
 	if (ret != SPI_OK_UPDATE_RETURNING || SPI_processed != 1)
 		elog(ERROR, "updating the dialing pool failed: %s", SPI_result_code_string(ret));
-	return finish(&save, first_datum());
+	return finish(&save, cd_pacing_decorate(first_datum()));
 }
 
 Datum
@@ -745,6 +745,7 @@ delete_dialing_pool(PG_FUNCTION_ARGS)
 	pg_uuid_t	id;
 	Oid			types[2] = {UUIDOID, UUIDOID};
 	Datum		vals[2];
+	Datum		pacing;
 	int			ret;
 
 	check_writable("delete_dialing_pool");
@@ -752,6 +753,7 @@ delete_dialing_pool(PG_FUNCTION_ARGS)
 	if (!check_uuid_arg(fcinfo, 1, "pool_id", "INVALID_POOL_ID", &id, &errs))
 		PG_RETURN_DATUM(envelope_error(&errs));
 	spi_connect(&save);
+	pacing = cd_pacing_of(&id);
 	prepare_kept(&plan_delete,
 				 "DELETE FROM " POOLS
 				 " WHERE id OPERATOR(pg_catalog.=) $1 AND owner_id OPERATOR(pg_catalog.=) $2"
@@ -767,7 +769,7 @@ delete_dialing_pool(PG_FUNCTION_ARGS)
 		pool_not_found(&errs, &id);
 		return finish(&save, envelope_error(&errs));
 	}
-	return finish(&save, first_datum());
+	return finish(&save, cd_pacing_attach(first_datum(), pacing));
 }
 
 /* ---------- credentials (1.1) ---------- */

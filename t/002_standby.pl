@@ -168,6 +168,31 @@ is($standby->safe_psql('postgres', $exchanges_sql),
 
 $bg->quit;
 
+# ---- pacing: health and explain work on the standby, dials are refused ----
+
+is( $primary->safe_psql('postgres', qq{
+	SELECT custom_dialing.set_pool_pacing('$owner', '$pool', 1, 10)->>'status'}),
+	'success', 'caps are set on the primary');
+my $dialed = $primary->safe_psql('postgres', qq{
+	SELECT custom_dialing.dial_pool_number('$pool', '+12125551234', '2026-06-01 12:00+00')});
+is( $primary->safe_psql('postgres', qq{
+	SELECT custom_dialing.set_number_status('$owner', '$pool', '+13125550104', 'resting', NULL, 'test')->>'status';
+	SELECT custom_dialing.record_call_outcome('$pool', '$dialed', '+12125551234', 'answered', '2026-06-01 12:01+00')}),
+	"success\n", 'a call, an outcome and a rest are recorded on the primary');
+$primary->wait_for_catchup($standby);
+my $explain_sql = qq{
+	SELECT custom_dialing.explain_pool_dial('$pool', '+12125551234', '2026-06-01 12:30+00');
+	SELECT custom_dialing.explain_pool_dial('$pool', '+13125550100', '2026-06-01 12:30+00')};
+my $explained = $primary->safe_psql('postgres', $explain_sql);
+like($explained, qr/"hourly_cap".*\n.*"resting"/, 'explain on the primary shows the cap and the rest');
+is($standby->safe_psql('postgres', $explain_sql), $explained,
+	'explain_pool_dial on the standby gives the primary\'s answer');
+my $health_sql = qq{SELECT custom_dialing.pool_number_health('$owner', '$pool', '2026-06-01 12:30+00')};
+is($standby->safe_psql('postgres', $health_sql), $primary->safe_psql('postgres', $health_sql),
+	'pool_number_health on the standby gives the primary\'s answer');
+like($standby->safe_psql('postgres', $health_sql), qr/"answered_7d": 1/,
+	'(and it counts the replicated outcome)');
+
 # ---- pool-changing calls on the standby: read-only errors ----
 
 my %calls = (
@@ -186,7 +211,15 @@ my %calls = (
 	'delete_twilio_credentials' =>
 	  "SELECT custom_dialing.delete_twilio_credentials('$owner', '$key')",
 	'refresh_exchanges' =>
-	  "SELECT custom_dialing.refresh_exchanges(\$x\$$exch_csv\$x\$)");
+	  "SELECT custom_dialing.refresh_exchanges(\$x\$$exch_csv\$x\$)",
+	'dial_pool_number' =>
+	  "SELECT custom_dialing.dial_pool_number('$pool', '+12125551234')",
+	'set_pool_pacing' =>
+	  "SELECT custom_dialing.set_pool_pacing('$owner', '$pool', NULL, NULL)",
+	'set_number_status' =>
+	  "SELECT custom_dialing.set_number_status('$owner', '$pool', '+13125550104', 'active')",
+	'record_call_outcome' =>
+	  "SELECT custom_dialing.record_call_outcome('$pool', '$dialed', '+12125551234', 'flagged')");
 for my $name (sort keys %calls)
 {
 	my ($out, $err) = ('', '');
@@ -208,6 +241,8 @@ is($standby->safe_psql('postgres', "SELECT custom_dialing.get_dialing_pool('$own
 # Nothing changed on the standby, and it still agrees with the primary.
 is($standby->safe_psql('postgres', "SELECT count(*) FROM custom_dialing.dialing_pools"),
 	'1', 'the standby still has exactly the one pool');
+is($standby->safe_psql('postgres', "SELECT (SELECT count(*) FROM custom_dialing.pool_calls) || ' ' || (SELECT count(*) FROM custom_dialing.pool_call_outcomes)"),
+	'1 1', 'the standby still has the one call and the one outcome');
 is_deeply(picks($standby->safe_psql('postgres', $picks_sql)), $after_refresh,
 	'the standby still answers as the primary does');
 

@@ -123,6 +123,20 @@ is( $node->safe_psql('src', qq{
 	FROM custom_dialing.refresh_exchanges(\$x\$$exch_csv\$x\$)}),
 	'0 173 {850-222}', 'refresh_exchanges removes 406\'s exchanges and moves 850-222');
 
+# Pacing: caps, a resting number, calls and outcomes (a flagged one rests
+# its number) in the twenty-number pool; all of it is user data.
+is( $node->safe_psql('src', qq{
+	SELECT custom_dialing.set_pool_pacing('$owners[0]', '$pool{twenty}', 2, 2)->>'status';
+	SELECT custom_dialing.set_number_status('$owners[0]', '$pool{twenty}', '+13125550104', 'resting',
+		'2026-07-01 00:00+00', E'complaint: ''spam''')->>'status';
+	SELECT count(custom_dialing.dial_pool_number('$pool{twenty}', '+12125551234',
+		'2026-06-01 12:00+00'::timestamptz + n * interval '1 minute')) FROM generate_series(1, 12) n;
+	SELECT count(custom_dialing.record_call_outcome('$pool{twenty}', '+12125550101', '+12125551234', o,
+		'2026-06-01 13:00+00')) FROM unnest('{answered,busy,flagged}'::text[]) o}),
+	"success\nsuccess\n12\n3", 'pacing, a status, 12 calls and 3 outcomes are recorded');
+is( $node->safe_psql('src', qq{SELECT custom_dialing.get_dialing_pool('$owners[0]', '$pool{twenty}')->'data'->'pacing'}),
+	'{"max_calls_per_day": 2, "max_calls_per_hour": 2}', 'the pool object shows its caps');
+
 # 1,000 callees over every kind of area code (t/callees.sql).
 my $callees = slurp_file('t/callees.sql');
 
@@ -184,12 +198,29 @@ sub snapshot
 	$s{coverage} = lines($db, qq{
 		SELECT c::text FROM custom_dialing.dialing_pools p, custom_dialing.pool_coverage(p.id) c
 		WHERE p.id = '$pool{twenty}' ORDER BY c.area_code});
+	$s{pool_pacing} = lines($db,
+		'SELECT p::text FROM custom_dialing.pool_pacing p ORDER BY pool_id');
+	$s{pool_number_status} = lines($db,
+		'SELECT s::text FROM custom_dialing.pool_number_status s ORDER BY pool_id, phone_number');
+	$s{pool_calls} = lines($db,
+		'SELECT c::text FROM custom_dialing.pool_calls c ORDER BY pool_id, at, phone_number');
+	$s{pool_call_outcomes} = lines($db,
+		'SELECT o::text FROM custom_dialing.pool_call_outcomes o ORDER BY pool_id, at, outcome');
+	$s{health} = lines($db, qq{
+		SELECT custom_dialing.pool_number_health('$owners[0]', '$pool{twenty}', '2026-06-01 13:30+00')});
+	$s{dial} = lines($db, qq{
+		WITH callees AS ($callees)
+		SELECT c.n || ' ' || custom_dialing.explain_pool_dial('$pool{twenty}', c.callee, '2026-06-01 13:30+00')::text
+		FROM callees c WHERE c.n <= 200 ORDER BY c.n});
 	return \%s;
 }
 
 my $orig = snapshot('src');
 is(scalar @{ $orig->{pools} }, 5, 'the original database has five pools');
 is(scalar @{ $orig->{picks} }, 5000, 'picks recorded for 1,000 callees in each pool');
+is(scalar @{ $orig->{pool_calls} }, 12, 'the original database has 12 calls');
+like(join("\n", @{ $orig->{dial} }), qr/"daily_cap".*"resting"|"resting".*"daily_cap"/s,
+	'the decisions compared below include capped and resting numbers');
 is( $node->safe_psql('src', qq{
 	SELECT pg_catalog.cardinality(phone_numbers) FROM custom_dialing.dialing_pools
 	WHERE id = '$pool{big}'}), '1000', 'one pool holds 1,000 numbers');

@@ -107,8 +107,11 @@ sub data_snapshot
 	$s{credentials} = lines($db, 'SELECT c::text FROM custom_dialing.twilio_credentials c ORDER BY id');
 	$s{pools} = lines($db, 'SELECT p::text FROM custom_dialing.dialing_pools p ORDER BY id');
 	$s{area_codes_refresh} = lines($db, 'SELECT r::text FROM custom_dialing.area_codes_refresh r');
+	# 1.1 adds the key "pacing" to pool objects (checked separately below)
 	$s{api} = lines($db, join(' UNION ALL ',
-		map { "SELECT custom_dialing.list_dialing_pools('$_')::text" } @owners));
+		map { qq{SELECT pg_catalog.jsonb_set(l, '{data}', COALESCE((SELECT pg_catalog.jsonb_agg(e - 'pacing' ORDER BY o)
+			FROM pg_catalog.jsonb_array_elements(l->'data') WITH ORDINALITY AS a(e, o)), '[]'))::text
+			FROM custom_dialing.list_dialing_pools('$_') AS l} } @owners));
 	return \%s;
 }
 
@@ -203,6 +206,15 @@ for my $db (qw(refreshed shipped))
 	{
 		is_deeply($after->{$part}, $before{$db}{$part}, "$db: $part unchanged by the update");
 	}
+}
+
+for my $db (qw(refreshed shipped))
+{
+	is( $node->safe_psql($db, 'SELECT string_agg(DISTINCT p, \' \') FROM (' . join(' UNION ALL ',
+			map { qq{SELECT (e->'pacing')::text FROM pg_catalog.jsonb_array_elements(
+				custom_dialing.list_dialing_pools('$_')->'data') AS e} } @owners) . ') AS s(p)'),
+		'{"max_calls_per_day": null, "max_calls_per_hour": null}',
+		"$db: after the update every pool object has \"pacing\", without caps");
 }
 
 is_deeply(lines('refreshed', 'SELECT a::text FROM custom_dialing.area_codes a ORDER BY npa'),

@@ -730,3 +730,24 @@ cd_route_build(const cd_geo *geo, const uint64_t *numbers, int n,
 
 	return pool;
 }
+
+/* ---------- read access for the dialing decision ---------- */
+
+uint32_t
+cd_route_size(const cd_route_pool *pool)
+{
+	return pool->sets[0].size;
+}
+
+void
+cd_route_member(const cd_route_pool *pool, uint32_t pos, uint64_t *key, uint32_t *index)
+{
+	*key = pool->keys[pool->sets[0].off + pos];
+	*index = pool->index[pool->sets[0].off + pos];
+}
+
+int
+cd_route_number_npa(const cd_route_pool *pool, uint32_t index)
+{
+	return pool->npa[index] == NPA_NONE ? -1 : (int) pool->npa[index];
+}

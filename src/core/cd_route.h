@@ -94,4 +94,18 @@ extern uint64_t cd_route_hash(uint64_t national);
 extern uint64_t cd_route_number_key(uint64_t national);
 extern uint64_t cd_route_weight(uint64_t callee_hash, uint64_t key);
 
+/*
+ * Read access to a built pool for the dialing decision (cd_pace.c), which
+ * orders every number of the pool rather than picking one.  Positions
+ * 0 .. cd_route_size() - 1 list every number once, in ascending national
+ * number: the member at a position has the number-side key of the weight
+ * and the number's index into the numbers given to cd_route_build.
+ */
+extern uint32_t cd_route_size(const cd_route_pool *pool);
+extern void cd_route_member(const cd_route_pool *pool, uint32_t pos,
+							uint64_t *key, uint32_t *index);
+
+/* Area code of the number at index, or -1 when it is not a national number. */
+extern int	cd_route_number_npa(const cd_route_pool *pool, uint32_t index);
+
 #endif							/* CD_ROUTE_H */
