@@ -18,7 +18,9 @@ BEGIN
 	           AND p.proname IN ('create_dialing_pool', 'list_dialing_pools', 'get_dialing_pool',
 	                             'update_dialing_pool', 'delete_dialing_pool', 'pick_pool_number',
 	                             'explain_pool_pick', 'pool_coverage', 'create_twilio_credentials',
-	                             'list_twilio_credentials', 'delete_twilio_credentials')
+	                             'list_twilio_credentials', 'delete_twilio_credentials',
+	                             'set_pool_pacing', 'set_number_status', 'pool_number_health',
+	                             'dial_pool_number', 'explain_pool_dial', 'record_call_outcome')
 	LOOP
 		EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO regress_tenant_a, regress_tenant_b, regress_unbound, regress_both', f);
 	END LOOP;
@@ -79,6 +81,9 @@ SELECT t AS call, pg_temp.try(q) AS answer FROM (VALUES
   ('create_twilio_credentials', format('SELECT create_twilio_credentials(%L, ''x'')', :'A')),
   ('list_twilio_credentials', format('SELECT list_twilio_credentials(%L)', :'A')),
   ('delete_twilio_credentials', format('SELECT delete_twilio_credentials(%L, %L)', :'A', :'ka')),
+  ('set_pool_pacing', format('SELECT set_pool_pacing(%L, %L, 5, 10)', :'A', :'pa')),
+  ('set_number_status', format('SELECT set_number_status(%L, %L, ''+12125550100'', ''resting'')', :'A', :'pa')),
+  ('pool_number_health', format('SELECT pool_number_health(%L, %L)', :'A', :'pa')),
   ('malformed arguments too', format('SELECT get_dialing_pool(%L, ''junk'')', :'A'))
 ) AS c(t, q);
 -- 42501 comes before anything else, NULL owner_id aside
@@ -93,8 +98,22 @@ FROM (VALUES
   ('delete', format('SELECT delete_dialing_pool(%L, %L)', :'B', :'pa'), format('SELECT delete_dialing_pool(%L, %L)', :'B', :'missing')),
   ('pick', format('SELECT pick_pool_number(%L, ''+12125550199'')', :'pa'), format('SELECT pick_pool_number(%L, ''+12125550199'')', :'missing')),
   ('explain', format('SELECT explain_pool_pick(%L, ''+12125550199'')', :'pa'), format('SELECT explain_pool_pick(%L, ''+12125550199'')', :'missing')),
-  ('coverage', format('SELECT count(*) FROM pool_coverage(%L)', :'pa'), format('SELECT count(*) FROM pool_coverage(%L)', :'missing'))
+  ('coverage', format('SELECT count(*) FROM pool_coverage(%L)', :'pa'), format('SELECT count(*) FROM pool_coverage(%L)', :'missing')),
+  ('pacing', format('SELECT set_pool_pacing(%L, %L, 5, 10)', :'B', :'pa'), format('SELECT set_pool_pacing(%L, %L, 5, 10)', :'B', :'missing')),
+  ('status', format('SELECT set_number_status(%L, %L, ''+12125550100'', ''active'')', :'B', :'pa'), format('SELECT set_number_status(%L, %L, ''+12125550100'', ''active'')', :'B', :'missing')),
+  ('health', format('SELECT pool_number_health(%L, %L)', :'B', :'pa'), format('SELECT pool_number_health(%L, %L)', :'B', :'missing')),
+  ('dial', format('SELECT dial_pool_number(%L, ''+12125550199'')', :'pa'), format('SELECT dial_pool_number(%L, ''+12125550199'')', :'missing')),
+  ('explain dial', format('SELECT explain_pool_dial(%L, ''+12125550199'')', :'pa'), format('SELECT explain_pool_dial(%L, ''+12125550199'')', :'missing')),
+  ('outcome', format('SELECT record_call_outcome(%L, ''+12125550100'', ''+12125550199'', ''answered'')', :'pa'),
+              format('SELECT record_call_outcome(%L, ''+12125550100'', ''+12125550199'', ''answered'')', :'missing'))
 ) AS c(t, q, m);
+-- and nothing of A's pool changed: no pacing, no status, no call, no outcome
+RESET ROLE;
+SELECT (SELECT count(*) FROM pool_pacing WHERE pool_id = :'pa') AS a_pacing,
+       (SELECT count(*) FROM pool_number_status WHERE pool_id = :'pa') AS a_statuses,
+       (SELECT count(*) FROM pool_calls WHERE pool_id = :'pa') AS a_calls,
+       (SELECT count(*) FROM pool_call_outcomes WHERE pool_id = :'pa') AS a_outcomes;
+SET ROLE regress_tenant_b;
 SELECT t AS call, pg_temp.try(q, :'ka', :'missing') AS foreign_key, pg_temp.try(m, :'ka', :'missing') AS missing_key
 FROM (VALUES
   ('create with A''s key', format('SELECT create_dialing_pool(%L, ARRAY[''+14155550101''], %L)', :'B', :'ka'),
@@ -108,6 +127,20 @@ SELECT pick_pool_number(:'pb', '+12125550199') AS b_picks_own,
 RESET ROLE;
 
 -- ---------- A, and a member of A's role, act for A alone ----------
+-- A runs the pacing functions on its own pool without any table privilege
+SET ROLE regress_tenant_a;
+SELECT set_pool_pacing(:'A', :'pa', 1, 10)->'data'->'pacing' AS a_sets_pacing;
+SELECT dial_pool_number(:'pa', '+12125550199', '2026-07-01 14:00+00') AS a_dials;
+SELECT dial_pool_number(:'pa', '+12125550198', '2026-07-01 14:01+00') AS a_dials_again;
+SELECT e->>'number' AS a_explains, jsonb_array_length(e->'skipped') AS skipped_capped
+FROM explain_pool_dial(:'pa', '+12125550197', '2026-07-01 14:02+00') AS e;
+SELECT pg_typeof(record_call_outcome(:'pa', '+12125550100', '+12125550199', 'answered', '2026-07-01 14:03+00')) AS a_records;
+SELECT n->>'phone_number' AS number, n->>'calls_last_hour' AS calls, n->>'outcomes_7d' AS outcomes
+FROM jsonb_array_elements(pool_number_health(:'A', :'pa', '2026-07-01 14:05+00')->'data'->'numbers') AS n;
+SELECT set_number_status(:'A', :'pa', '+13105550100', 'resting')->>'status' AS a_rests;
+SELECT set_pool_pacing(:'A', :'pa', NULL, NULL)->>'status' AS a_uncaps,
+       set_number_status(:'A', :'pa', '+13105550100', 'active')->>'status' AS a_activates;
+RESET ROLE;
 SET ROLE regress_tenant_a_app;
 SELECT pick_pool_number(:'pa', '+16465550199') AS app_of_a_picks,
        get_dialing_pool(:'A', :'pa')->>'status' AS app_of_a_gets;

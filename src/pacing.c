@@ -43,6 +43,9 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "catalog/index.h"
+#include "catalog/pg_proc.h"
+#include "parser/parse_func.h"
+#include "utils/syscache.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "storage/lmgr.h"
@@ -62,6 +65,8 @@
 #include "cd_pace.h"
 
 PG_FUNCTION_INFO_V1(dial_pool_number);
+PG_FUNCTION_INFO_V1(pacing_owner_call);
+PG_FUNCTION_INFO_V1(pacing_pool_call);
 PG_FUNCTION_INFO_V1(explain_pool_dial);
 
 #define HOUR_USECS ((int64) USECS_PER_HOUR)
@@ -162,7 +167,10 @@ pace_read(const pg_uuid_t *id, pace_entry *e)
 	uint64		r;
 	rest_entry *rest = NULL;
 	int			n = 0;
+	cd_user_save save;
 
+	/* the caller may be any role granted the dialing functions */
+	cd_become_extension_owner(&save);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	keep_plan(&pacing_plan,
@@ -213,6 +221,7 @@ pace_read(const pg_uuid_t *id, pace_entry *e)
 		n++;
 	}
 	SPI_finish();
+	cd_restore_user(&save);
 	if (n > 1)
 		qsort(rest, n, sizeof(rest_entry), cmp_rest);
 	e->rest = rest;
@@ -537,6 +546,9 @@ decide(const pg_uuid_t *id, uint64 callee, TimestampTz at, bool lock,
 	cd_alloc	alloc;
 
 	pool_and_geo(id, &e, &gc);
+	/* another owner's pool is, to a bound role, a missing one (owner_roles) */
+	if (!cd_binding_allows(&e->owner_id))
+		cd_report_pool_missing(id);
 	memset(c, 0, sizeof(*c));
 	c->pace = pace_get(id);
 	/* reading the statuses may have taken in invalidations: look again */
@@ -719,7 +731,9 @@ dial_pool_number(PG_FUNCTION_ARGS)
 	if (!direct)
 	{
 		int			ret;
+		cd_user_save save;
 
+		cd_become_extension_owner(&save);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		keep_plan(&insert_plan,
@@ -729,6 +743,7 @@ dial_pool_number(PG_FUNCTION_ARGS)
 		if (ret != SPI_OK_INSERT || SPI_processed != 1)
 			elog(ERROR, "recording the call failed: %s", SPI_result_code_string(ret));
 		SPI_finish();
+		cd_restore_user(&save);
 	}
 	/* the call is in the index now: others counting this number see it */
 	if (c.holding)
@@ -878,4 +893,103 @@ cd_pacing_decorate(Datum envelope)
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "reading pool pacing failed: %s", SPI_result_code_string(ret));
 	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+}
+
+/* ---------- the owner binding of the settings, health and outcomes ---------- */
+
+/*
+ * set_pool_pacing, set_number_status and pool_number_health (which take an
+ * owner_id) and record_call_outcome (which takes a pool_id) are written in
+ * PL/pgSQL as NAME_as_owner, SECURITY DEFINER, which no role but the
+ * extension's owner may execute.  Their public forms are these two C
+ * functions, SECURITY INVOKER so that the current user is the role that
+ * calls them: they check owner_roles for that role, as the pool functions
+ * do, and then call NAME_as_owner directly through fmgr (a direct call is
+ * not subject to its EXECUTE privilege; it still runs as its definer).
+ */
+typedef struct as_owner_call
+{
+	FmgrInfo	flinfo;
+} as_owner_call;
+
+/* The NAME_as_owner function of the SQL function being called, cached in fn_extra. */
+static FmgrInfo *
+as_owner_function(FunctionCallInfo fcinfo)
+{
+	as_owner_call *call = fcinfo->flinfo->fn_extra;
+
+	if (call == NULL)
+	{
+		Oid			self = fcinfo->flinfo->fn_oid;
+		HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(self));
+		Form_pg_proc proc;
+		char	   *name;
+		List	   *qualified;
+		Oid			target;
+
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for function %u", self);
+		proc = (Form_pg_proc) GETSTRUCT(tup);
+		name = psprintf("%s_as_owner", NameStr(proc->proname));
+		qualified = list_make2(makeString(get_namespace_name(proc->pronamespace)), makeString(name));
+		target = LookupFuncName(qualified, proc->pronargs, proc->proargtypes.values, false);
+		ReleaseSysCache(tup);
+		call = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(as_owner_call));
+		fmgr_info_cxt(target, &call->flinfo, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = call;
+	}
+	return &call->flinfo;
+}
+
+static Datum
+call_as_owner(FunctionCallInfo fcinfo)
+{
+	FmgrInfo   *target = as_owner_function(fcinfo);
+	LOCAL_FCINFO(inner, FUNC_MAX_ARGS);
+	Datum		result;
+	int			i;
+
+	InitFunctionCallInfoData(*inner, target, PG_NARGS(), PG_GET_COLLATION(), NULL, NULL);
+	for (i = 0; i < PG_NARGS(); i++)
+		inner->args[i] = fcinfo->args[i];
+	result = FunctionCallInvoke(inner);
+	fcinfo->isnull = inner->isnull;
+	return result;
+}
+
+/*
+ * First argument owner_id: a bound role acting for another owner gets 42501
+ * before anything else.  A NULL owner_id is left to NAME_as_owner (22004).
+ */
+Datum
+pacing_owner_call(PG_FUNCTION_ARGS)
+{
+	if (!PG_ARGISNULL(0))
+		cd_binding_check_owner(PG_GETARG_UUID_P(0));
+	return call_as_owner(fcinfo);
+}
+
+/*
+ * First argument pool_id: another owner's pool is, to a bound role, a
+ * missing one (42704, the words of pick_pool_number).  A NULL argument is
+ * left to NAME_as_owner, which raises 22004 for it.
+ */
+Datum
+pacing_pool_call(PG_FUNCTION_ARGS)
+{
+	int			i;
+
+	for (i = 0; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			return call_as_owner(fcinfo);	/* which raises 22004 */
+	{
+		pg_uuid_t  *id = PG_GETARG_UUID_P(0);
+		const cd_pool_entry *e;
+
+		AcceptInvalidationMessages();
+		e = cd_pool_get(id);
+		if (!cd_binding_allows(&e->owner_id))
+			cd_report_pool_missing(id);
+	}
+	return call_as_owner(fcinfo);
 }

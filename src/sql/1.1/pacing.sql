@@ -166,13 +166,16 @@ COMMENT ON FUNCTION @extschema@.pool_pacing_json(uuid) IS
 -- Dialing
 ------------------------------------------------------------------------
 
-/* SECURITY DEFINER without a SET clause, like pick_pool_number: hot path. */
+/*
+ * SECURITY INVOKER, like pick_pool_number: owner_roles is checked for the
+ * calling role, and the C code reads and writes the tables as the
+ * extension's owner.  No SET clause: hot path, every name is qualified.
+ */
 CREATE FUNCTION @extschema@.dial_pool_number(pool_id uuid, callee @extschema@.us_e164,
 	at pg_catalog.timestamptz DEFAULT pg_catalog.now())
 RETURNS @extschema@.us_e164
 AS 'MODULE_PATHNAME', 'dial_pool_number'
-LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE
-SECURITY DEFINER;
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
 COMMENT ON FUNCTION @extschema@.dial_pool_number(uuid, @extschema@.us_e164, pg_catalog.timestamptz) IS
 'The pool number to present when calling callee at "at", among the numbers neither resting nor at a cap (tiers of pick_pool_number''s ladder), and records the call in the caller''s transaction; NULL when none is available';
 
@@ -180,8 +183,7 @@ CREATE FUNCTION @extschema@.explain_pool_dial(pool_id uuid, callee @extschema@.u
 	at pg_catalog.timestamptz DEFAULT pg_catalog.now())
 RETURNS pg_catalog.jsonb
 AS 'MODULE_PATHNAME', 'explain_pool_dial'
-LANGUAGE C STABLE STRICT PARALLEL RESTRICTED
-SECURITY DEFINER;
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION @extschema@.explain_pool_dial(uuid, @extschema@.us_e164, pg_catalog.timestamptz) IS
 'The decision dial_pool_number would make, without recording anything: number, rule, tier_distance_km, candidates, and the better numbers skipped (resting, hourly_cap, daily_cap) with until when';
 
@@ -296,7 +298,7 @@ $fn$;
 COMMENT ON FUNCTION @extschema@.pool_number_health_data(uuid, pg_catalog.timestamptz) IS
 'The data of pool_number_health for a pool at "at" (no ownership check: not for direct use)';
 
-CREATE FUNCTION @extschema@.pool_number_health(owner_id uuid, pool_id pg_catalog.text,
+CREATE FUNCTION @extschema@.pool_number_health_as_owner(owner_id uuid, pool_id pg_catalog.text,
 	at pg_catalog.timestamptz DEFAULT pg_catalog.now())
 RETURNS pg_catalog.jsonb
 LANGUAGE plpgsql STABLE
@@ -319,10 +321,10 @@ BEGIN
 		'data', @extschema@.pool_number_health_data(pool_id::uuid, at), 'errors', NULL);
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.pool_number_health(uuid, pg_catalog.text, pg_catalog.timestamptz) IS
-'Per number (calls in the last hour, 24 hours and 7 days, outcomes, answer rate, status, warning) and per area code (numbers, available, calls left today) of one of the owner''s pools, in the API envelope';
+COMMENT ON FUNCTION @extschema@.pool_number_health_as_owner(uuid, pg_catalog.text, pg_catalog.timestamptz) IS
+'What pool_number_health does, without the owner_roles check: only pool_number_health, which checks it first, calls it';
 
-CREATE FUNCTION @extschema@.set_pool_pacing(owner_id uuid, pool_id pg_catalog.text,
+CREATE FUNCTION @extschema@.set_pool_pacing_as_owner(owner_id uuid, pool_id pg_catalog.text,
 	max_calls_per_hour pg_catalog.int4, max_calls_per_day pg_catalog.int4)
 RETURNS pg_catalog.jsonb
 LANGUAGE plpgsql VOLATILE
@@ -363,7 +365,7 @@ BEGIN
 	END IF;
 	-- the pool must still be there when the caps are written
 	PERFORM FROM @extschema@.dialing_pools AS p
-	  WHERE p.id OPERATOR(pg_catalog.=) pool_id::uuid AND p.owner_id OPERATOR(pg_catalog.=) set_pool_pacing.owner_id
+	  WHERE p.id OPERATOR(pg_catalog.=) pool_id::uuid AND p.owner_id OPERATOR(pg_catalog.=) set_pool_pacing_as_owner.owner_id
 	  FOR KEY SHARE;
 	IF NOT FOUND THEN
 		RETURN @extschema@.get_dialing_pool(owner_id, pool_id);
@@ -377,10 +379,10 @@ BEGIN
 	RETURN @extschema@.get_dialing_pool(owner_id, pool_id);
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.set_pool_pacing(uuid, pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
-'Sets the most calls per rolling hour and per rolling 24 hours each number of the owner''s pool may place (NULL: no cap); returns the pool in the API envelope; INVALID_PACING unless NULL or 1 to 1,000,000';
+COMMENT ON FUNCTION @extschema@.set_pool_pacing_as_owner(uuid, pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+'What set_pool_pacing does, without the owner_roles check: only set_pool_pacing, which checks it first, calls it';
 
-CREATE FUNCTION @extschema@.set_number_status(owner_id uuid, pool_id pg_catalog.text,
+CREATE FUNCTION @extschema@.set_number_status_as_owner(owner_id uuid, pool_id pg_catalog.text,
 	phone_number pg_catalog.text, status pg_catalog.text,
 	resting_until pg_catalog.timestamptz DEFAULT NULL, reason pg_catalog.text DEFAULT NULL)
 RETURNS pg_catalog.jsonb
@@ -438,7 +440,7 @@ BEGIN
 		RETURN pg_catalog.jsonb_build_object('status', 'error', 'data', NULL, 'errors', errs);
 	END IF;
 	PERFORM FROM @extschema@.dialing_pools AS p
-	  WHERE p.id OPERATOR(pg_catalog.=) pool_id::uuid AND p.owner_id OPERATOR(pg_catalog.=) set_number_status.owner_id
+	  WHERE p.id OPERATOR(pg_catalog.=) pool_id::uuid AND p.owner_id OPERATOR(pg_catalog.=) set_number_status_as_owner.owner_id
 	  FOR KEY SHARE;
 	IF NOT FOUND THEN
 		RETURN @extschema@.get_dialing_pool(owner_id, pool_id);
@@ -455,10 +457,10 @@ BEGIN
 		'errors', NULL);
 END
 $fn$;
-COMMENT ON FUNCTION @extschema@.set_number_status(uuid, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.text) IS
-'Sets a number of the owner''s pool active, or resting until resting_until (NULL: until set active again); returns the number''s health in the API envelope';
+COMMENT ON FUNCTION @extschema@.set_number_status_as_owner(uuid, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.text) IS
+'What set_number_status does, without the owner_roles check: only set_number_status, which checks it first, calls it';
 
-CREATE FUNCTION @extschema@.record_call_outcome(pool_id uuid, phone_number @extschema@.us_e164,
+CREATE FUNCTION @extschema@.record_call_outcome_as_owner(pool_id uuid, phone_number @extschema@.us_e164,
 	callee @extschema@.us_e164, outcome pg_catalog.text,
 	at pg_catalog.timestamptz DEFAULT pg_catalog.now())
 RETURNS void
@@ -516,13 +518,54 @@ BEGIN
 	-- rows another session is deleting are skipped, not waited for
 	FOR old IN
 		SELECT x.ctid AS t FROM @extschema@.pool_call_outcomes AS x
-		 WHERE x.at OPERATOR(pg_catalog.<) (LEAST(record_call_outcome.at, pg_catalog.now()) OPERATOR(pg_catalog.-) interval '8 days')
+		 WHERE x.at OPERATOR(pg_catalog.<) (LEAST(record_call_outcome_as_owner.at, pg_catalog.now()) OPERATOR(pg_catalog.-) interval '8 days')
 		 ORDER BY x.at LIMIT 4 FOR UPDATE SKIP LOCKED
 	LOOP
 		DELETE FROM @extschema@.pool_call_outcomes AS o WHERE o.ctid OPERATOR(pg_catalog.=) old.t;
 	END LOOP;
 END
 $fn$;
+COMMENT ON FUNCTION @extschema@.record_call_outcome_as_owner(uuid, @extschema@.us_e164, @extschema@.us_e164, pg_catalog.text, pg_catalog.timestamptz) IS
+'What record_call_outcome does, without the owner_roles check: only record_call_outcome, which checks it first, calls it';
+
+/*
+ * The public forms of the four functions above: SECURITY INVOKER C
+ * functions that check owner_roles for the calling role (a role bound to
+ * other owners: 42501 for an owner_id, 42704 for a pool_id, as the pool and
+ * routing functions answer) and then call NAME_as_owner (see pacing.c).
+ */
+CREATE FUNCTION @extschema@.pool_number_health(owner_id uuid, pool_id pg_catalog.text,
+	at pg_catalog.timestamptz DEFAULT pg_catalog.now())
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'pacing_owner_call'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION @extschema@.set_pool_pacing(owner_id uuid, pool_id pg_catalog.text,
+	max_calls_per_hour pg_catalog.int4, max_calls_per_day pg_catalog.int4)
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'pacing_owner_call'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.set_number_status(owner_id uuid, pool_id pg_catalog.text,
+	phone_number pg_catalog.text, status pg_catalog.text,
+	resting_until pg_catalog.timestamptz DEFAULT NULL, reason pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'pacing_owner_call'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.record_call_outcome(pool_id uuid, phone_number @extschema@.us_e164,
+	callee @extschema@.us_e164, outcome pg_catalog.text,
+	at pg_catalog.timestamptz DEFAULT pg_catalog.now())
+RETURNS void
+AS 'MODULE_PATHNAME', 'pacing_pool_call'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION @extschema@.pool_number_health(uuid, pg_catalog.text, pg_catalog.timestamptz) IS
+'Per number (calls in the last hour, 24 hours and 7 days, outcomes, answer rate, status, warning) and per area code (numbers, available, calls left today) of one of the owner''s pools, in the API envelope';
+COMMENT ON FUNCTION @extschema@.set_pool_pacing(uuid, pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
+'Sets the most calls per rolling hour and per rolling 24 hours each number of the owner''s pool may place (NULL: no cap); returns the pool in the API envelope; INVALID_PACING unless NULL or 1 to 1,000,000';
+COMMENT ON FUNCTION @extschema@.set_number_status(uuid, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.text) IS
+'Sets a number of the owner''s pool active, or resting until resting_until (NULL: until set active again); returns the number''s health in the API envelope';
 COMMENT ON FUNCTION @extschema@.record_call_outcome(uuid, @extschema@.us_e164, @extschema@.us_e164, pg_catalog.text, pg_catalog.timestamptz) IS
 'Records how a call from a pool number went: answered, no_answer, busy, voicemail, failed, or flagged (labelled spam: rests the number for custom_dialing.rest_after_flag)';
 
@@ -531,6 +574,10 @@ REVOKE ALL ON FUNCTION @extschema@.pool_pacing_json(uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.dial_pool_number(uuid, @extschema@.us_e164, pg_catalog.timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.explain_pool_dial(uuid, @extschema@.us_e164, pg_catalog.timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.pool_number_health_data(uuid, pg_catalog.timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.pool_number_health_as_owner(uuid, pg_catalog.text, pg_catalog.timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.set_pool_pacing_as_owner(uuid, pg_catalog.text, pg_catalog.int4, pg_catalog.int4) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.set_number_status_as_owner(uuid, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.record_call_outcome_as_owner(uuid, @extschema@.us_e164, @extschema@.us_e164, pg_catalog.text, pg_catalog.timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.pool_number_health(uuid, pg_catalog.text, pg_catalog.timestamptz) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.set_pool_pacing(uuid, pg_catalog.text, pg_catalog.int4, pg_catalog.int4) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.set_number_status(uuid, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.timestamptz, pg_catalog.text) FROM PUBLIC;
