@@ -22,7 +22,8 @@ use Test::More;
 # exchanges are not among them: the subscriber rebuilds them from the
 # replicated refreshes.
 my @published = qw(custom_dialing.twilio_credentials custom_dialing.dialing_pools
-	custom_dialing.area_codes_refresh custom_dialing.exchanges_refresh);
+	custom_dialing.area_codes_refresh custom_dialing.exchanges_refresh
+	custom_dialing.pool_pacing custom_dialing.pool_number_status custom_dialing.owner_roles);
 
 my $pub = PostgreSQL::Test::Cluster->new('publisher');
 $pub->init(allows_streaming => 'logical');
@@ -136,7 +137,28 @@ is( $pub->safe_psql('postgres', qq{
 	FROM custom_dialing.refresh_exchanges(\$x\$$exch_csv\$x\$)}),
 	'0 173 {850-222}', 'publisher: the exchanges are refreshed (406 gone, 850-222 moved to Pensacola)');
 
+# Pacing and statuses: caps on the big pool and a resting number; dials are the primary's, but what explain_pool_dial says
+# of caps and rests must be the same on the subscriber.
+is( $pub->safe_psql('postgres', qq{
+	SELECT custom_dialing.set_pool_pacing('$owners[0]', '$pool{big}', 3, 20)->>'status';
+	SELECT custom_dialing.set_number_status('$owners[0]', '$pool{big}',
+		(SELECT phone_numbers[5] FROM custom_dialing.dialing_pools WHERE id = '$pool{big}'), 'resting',
+		'2031-01-01 00:00+00', 'replicated rest')->>'status'}),
+	"success\nsuccess", 'publisher: caps and a resting number are set');
+
 $pub->wait_for_catchup('cd_sub');
+
+my $dial_sql = qq{
+	WITH callees AS ($callees)
+	SELECT string_agg(c.n || ' ' || custom_dialing.explain_pool_dial('$pool{big}', c.callee, '2030-01-01 12:00+00')::text,
+	                  E'\n' ORDER BY c.n)
+	FROM callees c};
+my $dial_want = $pub->safe_psql('postgres', $dial_sql);
+like($dial_want, qr/"reason": "resting"/, 'on the publisher some callees skip the resting number');
+is($sub->safe_psql('postgres', $dial_sql), $dial_want,
+	'a new subscriber session explains dials (caps, rests) exactly as the publisher');
+is($sub->safe_psql('postgres', qq{SELECT custom_dialing.get_dialing_pool('$owners[0]', '$pool{big}')->'data'->'pacing'}),
+	'{"max_calls_per_day": 20, "max_calls_per_hour": 3}', 'the subscriber\'s pool object shows the caps');
 
 my $want = same_as_publisher('after updates, a delete, a create and a refresh');
 is($sub->safe_psql('postgres', q{SELECT place FROM custom_dialing.area_codes WHERE npa = '907'}),
@@ -158,6 +180,8 @@ for my $i (0 .. $#old)
 		"subscriber session opened before the changes (" . ($i + 1) . ") routes as the publisher");
 	is($old[$i]->query_safe(q{SELECT custom_dialing.us_e164_kind('+14065550100')}), 'unassigned',
 		"subscriber session opened before the changes (" . ($i + 1) . ") sees 406 removed");
+	is($old[$i]->query_safe($dial_sql), $dial_want,
+		"subscriber session opened before the changes (" . ($i + 1) . ") explains dials as the publisher");
 	$old[$i]->quit;
 }
 
