@@ -11,7 +11,8 @@
 # password and statement_timeout = 1s that may only read those tables and
 # execute the pool and routing functions.  sqlsmith's statements only read,
 # so views whose rows call the writing functions (create, update, delete a
-# pool) bring them within its reach.  Then it counts backend crashes in
+# pool; dial, record an outcome, set caps and statuses) bring them within
+# its reach.  Then it counts backend crashes in
 # the part of the server log written during the run and the calls into
 # schema custom_dialing from pg_stat_user_functions, prints
 #
@@ -29,11 +30,11 @@
 # the statistics, so after one the calls figure is a lower bound.
 #
 # Usage (as root, or as the postgres user when sqlsmith is installed):
-#   bash test/sqlsmith.sh                            # 3000 queries, ~30 s here
+#   bash test/sqlsmith.sh                            # 6000 queries, ~40 s here
 #   SQLSMITH_QUERIES=20000 SQLSMITH_MIN_CALLS=500 bash test/sqlsmith.sh
 #                                                    # the longer run, ~2 min
 # Environment:
-#   SQLSMITH_QUERIES    queries to generate (default 3000)
+#   SQLSMITH_QUERIES    queries to generate (default 6000)
 #   SQLSMITH_SEED       random seed (default 1; same seed, same query stream
 #                       up to timing)
 #   SQLSMITH_MIN_CALLS  fail below this many calls into the extension
@@ -47,7 +48,7 @@ cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
 # connection settings from the caller's environment must not leak in
 for v in $(env | grep -o '^PG[A-Z_]*='); do unset "${v%=}"; done
-QUERIES=${SQLSMITH_QUERIES:-3000}
+QUERIES=${SQLSMITH_QUERIES:-6000}
 SEED=${SQLSMITH_SEED:-1}
 MIN_CALLS=${SQLSMITH_MIN_CALLS:-1}
 LIMIT=${SQLSMITH_TIMEOUT:-$((300 + QUERIES / 10))}
@@ -58,7 +59,9 @@ DB=smith
 ROLE=smith_fuzzer
 # each must be called at least once in a run (through the views of schema.sql)
 REQUIRED_FUNCS="create_dialing_pool update_dialing_pool delete_dialing_pool get_dialing_pool
-	list_dialing_pools pick_pool_number explain_pool_pick pool_coverage area_codes_from_csv"
+	list_dialing_pools pick_pool_number explain_pool_pick pool_coverage area_codes_from_csv
+	dial_pool_number explain_pool_dial record_call_outcome set_pool_pacing set_number_status
+	pool_number_health calling_window next_calling_time"
 
 say() { printf 'sqlsmith.sh: %s\n' "$*"; }
 die() { say "$*"; echo "sqlsmith: queries=0 calls_into_extension=0 crashes=0 (setup failed)"; exit 1; }

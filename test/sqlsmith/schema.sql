@@ -410,6 +410,50 @@ SELECT s.id, a.npa, a.region, a.kind, a.time_zones,
 FROM csv_samples s CROSS JOIN LATERAL custom_dialing.area_codes_from_csv(s.csv) a
 WHERE custom_dialing.us_e164_is_valid('+1' || a.npa || '5550100');
 
+-- Pacing (1.1): dials and outcomes on a sample of leads (they write call
+-- history, which is what they are for), explanations, caps and statuses on
+-- the scratch pools, health reports; and the calling windows.
+CREATE VIEW lead_dials AS
+SELECT l.id, l.phone, l.pool, l.last_called,
+       custom_dialing.dial_pool_number(l.pool, l.phone, coalesce(l.last_called, timestamptz '2026-06-01 12:00Z')) AS caller_id
+FROM leads l JOIN pool_directory p ON p.pool = l.pool AND NOT p.scratch
+WHERE l.id % 50 = 0 AND custom_dialing.us_e164_is_valid(l.phone);
+
+CREATE VIEW lead_dials_explained AS
+SELECT l.id, l.phone, l.pool,
+       custom_dialing.explain_pool_dial(l.pool, l.phone, coalesce(l.last_called, timestamptz '2026-06-01 12:00Z')) AS explanation
+FROM leads l JOIN pool_directory p ON p.pool = l.pool AND NOT p.scratch
+WHERE custom_dialing.us_e164_area_code(l.phone) IS NOT NULL;
+
+CREATE VIEW call_outcomes AS
+SELECT c.id, c.pool, c.callee, o.outcome,
+       custom_dialing.record_call_outcome(c.pool, p.first_number, c.callee, o.outcome,
+                                          coalesce(c.called_at, timestamptz '2026-06-01 12:00Z'))::text AS recorded
+FROM call_log c JOIN pool_directory p ON p.pool = c.pool AND NOT p.scratch
+CROSS JOIN LATERAL (SELECT (ARRAY['answered', 'no_answer', 'busy', 'voicemail', 'failed', 'flagged'])[1 + c.id % 6] AS outcome) o
+WHERE c.id % 40 = 3 AND custom_dialing.us_e164_is_valid(c.callee);
+
+CREATE VIEW pool_pacing_changes AS
+SELECT n.id, n.owner, n.pool_id_text,
+       custom_dialing.set_pool_pacing(n.owner, n.pool_id_text,
+           CASE WHEN n.id % 3 = 0 THEN NULL ELSE n.id % 7 - 1 END,
+           CASE WHEN n.id % 5 = 0 THEN NULL ELSE n.id * 3 END) AS pacing,
+       custom_dialing.set_number_status(n.owner, n.pool_id_text, n.typed[1],
+           CASE n.id % 4 WHEN 0 THEN 'resting' WHEN 1 THEN 'active' WHEN 2 THEN 'asleep' ELSE NULL END,
+           CASE WHEN n.id % 2 = 0 THEN timestamptz '2026-07-01 00:00Z' END, 'sqlsmith') AS status,
+       custom_dialing.pool_number_health(n.owner, n.pool_id_text, timestamptz '2026-06-01 12:00Z') AS health
+FROM number_lists n
+WHERE n.id % 10 = 5 AND custom_dialing.us_e164_is_valid(n.label) IS NOT NULL;
+
+CREATE VIEW lead_calling_windows AS
+SELECT l.id, l.phone, l.region, l.last_called,
+       custom_dialing.calling_window(l.phone, coalesce(l.last_called, timestamptz '2026-07-04 16:00Z'),
+           CASE l.id % 4 WHEN 0 THEN '{sales}' WHEN 1 THEN '{prerecorded}' WHEN 2 THEN '{sales,autodialed}' ELSE '{charitable}' END::text[],
+           CASE WHEN l.id % 9 = 0 THEN l.region END) AS calling_window,
+       custom_dialing.next_calling_time(l.phone, coalesce(l.last_called, timestamptz '2026-07-04 16:00Z')) AS next_allowed
+FROM leads l
+WHERE l.id % 10 = 0 AND custom_dialing.us_e164_is_valid(l.phone);
+
 ANALYZE;
 
 -- ---------------------------------------------------------------- role
@@ -424,7 +468,13 @@ SELECT format('GRANT EXECUTE ON FUNCTION
 	custom_dialing.delete_dialing_pool(uuid, text),
 	custom_dialing.pick_pool_number(uuid, custom_dialing.us_e164),
 	custom_dialing.explain_pool_pick(uuid, custom_dialing.us_e164),
-	custom_dialing.pool_coverage(uuid)
+	custom_dialing.pool_coverage(uuid),
+	custom_dialing.dial_pool_number(uuid, custom_dialing.us_e164, timestamptz),
+	custom_dialing.explain_pool_dial(uuid, custom_dialing.us_e164, timestamptz),
+	custom_dialing.record_call_outcome(uuid, custom_dialing.us_e164, custom_dialing.us_e164, text, timestamptz),
+	custom_dialing.set_pool_pacing(uuid, text, integer, integer),
+	custom_dialing.set_number_status(uuid, text, text, text, timestamptz, text),
+	custom_dialing.pool_number_health(uuid, text, timestamptz)
 	TO %I', :'role') \gexec
 
 -- what the role ended up with, for the log
