@@ -10,7 +10,13 @@
 #   - a create in flight at the kill either left one complete pool or none;
 #   - no row is half-written: constraints, domain, ownership and the heap and
 #     index structures all check out;
-#   - routing works on the recovered data.
+#   - routing works on the recovered data;
+#   - a fifth client dials a capped pool all the while: every dial it was
+#     answered is in pool_calls with the number it was given, a dial
+#     refused (NULL) left no row, only the dial in flight may be there
+#     unannounced, no number has more calls in any rolling hour than its
+#     cap, and pool_calls' heap and indexes (written directly, not through
+#     the executor) check out.
 #
 # Each client works sequentially and reports a call only after psql received
 # its result, which the server sends after the commit: a reported call is an
@@ -158,6 +164,18 @@ sub script_for
 	return $s;
 }
 
+# The dialing pool: ten 212 numbers, at most 30 calls an hour and 200 a day
+# each, so the dialer (one call a second of its "at" clock) is refused for
+# most of every hour once the 300 slots of that hour are taken.
+my $DIAL_CAP = 30;
+my $dial_pool = $node->safe_psql('postgres', qq{
+	SELECT custom_dialing.create_dialing_pool('$owners[0]',
+		ARRAY(SELECT '+1212555' || (1000 + n)::text FROM generate_series(0, 9) n))->'data'->>'id'});
+is( $node->safe_psql('postgres', qq{
+	SELECT custom_dialing.set_pool_pacing('$owners[0]', '$dial_pool', $DIAL_CAP, 200)->>'status'}),
+	'success', 'the dialing pool is capped');
+my $NDIALS = 200000;
+
 my $tmp = PostgreSQL::Test::Utils::tempdir;
 my (@ops, @clients);
 for my $c (0 .. $NCLIENTS - 1)
@@ -175,6 +193,24 @@ for my $c (0 .. $NCLIENTS - 1)
 		],
 		'<', '/dev/null', '>', "$tmp/client$c.out", '2>', "$tmp/client$c.err");
 }
+
+{
+	open my $fh, '>', "$tmp/dialer.sql" or die "cannot write $tmp/dialer.sql: $!";
+	for my $i (0 .. $NDIALS - 1)
+	{
+		printf $fh "SELECT coalesce(custom_dialing.dial_pool_number('%s', '+1718%07d', "
+		  . "'2026-06-01 00:00+00'::timestamptz + %d * interval '1 second'), 'none') AS d \\gset\n"
+		  . "\\echo D %d :d\n", $dial_pool, $i, $i, $i;
+	}
+	close $fh;
+}
+my $dialer = IPC::Run::start(
+	[
+		'psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1',
+		'-d', $node->connstr('postgres') . " application_name=crash_dialer",
+		'-f', "$tmp/dialer.sql"
+	],
+	'<', '/dev/null', '>', "$tmp/dialer.out", '2>', "$tmp/dialer.err");
 
 # Wait until every client is connected and let them work for RUN_SECONDS
 # (or until one is halfway through its script, on a fast machine), with a
@@ -203,6 +239,7 @@ while (time - $t0 < $RUN_SECONDS)
 
 my $running = grep { $_->pumpable } @clients;
 is($running, $NCLIENTS, 'every client is still working when the server is killed');
+ok($dialer->pumpable, 'the dialer is still working when the server is killed');
 
 # The real SIGKILL, to the whole server at once: first the postmaster, then
 # at once every process it had started (backends, checkpointer, WAL writer,
@@ -223,6 +260,15 @@ for my $c (0 .. $NCLIENTS - 1)
 	like($err,
 		qr/server closed the connection unexpectedly|connection to server was lost|terminating connection/,
 		"client $c stopped because the server went away");
+}
+
+$dialer->finish;
+{
+	my $err = slurp_file("$tmp/dialer.err");
+	unlike($err, qr/ERROR:/, 'the dialer raised no SQL error');
+	like($err,
+		qr/server closed the connection unexpectedly|connection to server was lost|terminating connection/,
+		'the dialer stopped because the server went away');
 }
 
 # A process is gone once /proc no longer lists it or shows it as a zombie.
@@ -349,6 +395,7 @@ for my $line (split /\n/,
 		FROM custom_dialing.dialing_pools}))
 {
 	my ($id, $owner, $nums, $key) = split /\|/, $line;
+	next if $id eq $dial_pool;    # the dialer's, made before the workload
 	$row{$id} = "$owner $nums $key";
 }
 
@@ -404,6 +451,79 @@ diag("pools: " . scalar(keys %pool_state) . " acknowledged, " . scalar(keys %row
 	  . " present; clients stopped mid-script: $in_flight, in-flight calls found committed: "
 	  . "$inflight_committed; rejected calls acknowledged: $rejected");
 is($survived, $acknowledged, 'no acknowledged call was lost');
+
+# ---- the dials ----
+
+my %dial_told;    # second -> number, or 'none'
+my $dial_order_ok = 1;
+{
+	my $n = 0;
+	for my $line (split /\n/, slurp_file("$tmp/dialer.out"))
+	{
+		my ($tag, $i, $d) = split / /, $line;
+		if ($tag ne 'D' || $i != $n)
+		{
+			$dial_order_ok = 0;
+			diag("dialer: unexpected report \"$line\" for dial $n");
+			last;
+		}
+		$dial_told{$i} = $d;
+		$n++;
+	}
+}
+ok($dial_order_ok, 'the dialer reported its dials in order');
+my $dials_told = scalar keys %dial_told;
+my $dials_given = grep { $_ ne 'none' } values %dial_told;
+cmp_ok($dials_given, '>', 100, 'the dialer was given a meaningful number of numbers');
+cmp_ok($dials_told - $dials_given, '>', 0, 'and was refused some dials, at the caps');
+
+my %dial_row;     # second -> number, from pool_calls
+my $dial_dup = 0;
+for my $line (split /\n/, $node->safe_psql('postgres', qq{
+	SELECT extract(epoch FROM at - '2026-06-01 00:00+00'::timestamptz)::int, phone_number
+	FROM custom_dialing.pool_calls WHERE pool_id = '$dial_pool'}))
+{
+	my ($i, $number) = split /\|/, $line;
+	$dial_dup++ if exists $dial_row{$i};
+	$dial_row{$i} = $number;
+}
+is($dial_dup, 0, 'no dial is recorded twice');
+my ($dial_kept, $dial_lost, $dial_ghost) = (0, 0, 0);
+for my $i (sort { $a <=> $b } keys %dial_told)
+{
+	my $told = $dial_told{$i};
+	my $row = $dial_row{$i} // 'none';
+	if ($row eq $told) { $dial_kept++ }
+	else
+	{
+		$dial_lost++;
+		diag("dial $i: told $told, recorded $row") if $dial_lost <= 5;
+	}
+}
+for my $i (keys %dial_row)
+{
+	next if exists $dial_told{$i};
+	# only the dial in flight at the kill may have committed unannounced
+	if ($i != $dials_told) { $dial_ghost++; diag("dial $i recorded but never sent") }
+}
+is($dial_lost, 0, 'every answered dial is recorded with its number, and no refused dial left a row');
+is($dial_ghost, 0, 'the only unannounced recorded dial is the one in flight');
+diag("dials: $dials_told answered ($dials_given given a number), $dial_kept as told after recovery");
+is( $node->safe_psql('postgres', qq{
+	SELECT coalesce(max(n), 0) FROM (
+	  SELECT (SELECT count(*) FROM custom_dialing.pool_calls b
+	          WHERE b.pool_id = a.pool_id AND b.phone_number = a.phone_number
+	            AND b.at > a.at - interval '1 hour' AND b.at <= a.at) AS n
+	  FROM custom_dialing.pool_calls a WHERE a.pool_id = '$dial_pool') s}) <= $DIAL_CAP ? 'ok' : 'over',
+	'ok', 'no number has more calls in any rolling hour than its cap');
+is( $node->safe_psql('postgres', q{
+		SELECT count(*) FROM verify_heapam('custom_dialing.pool_calls')}),
+	'0', 'verify_heapam finds nothing wrong in pool_calls');
+is( $node->safe_psql('postgres', q{
+		SELECT count(*) FROM (
+		  SELECT bt_index_parent_check(i.indexrelid, true)
+		  FROM pg_index i WHERE i.indrelid = 'custom_dialing.pool_calls'::regclass) s}),
+	'2', 'both indexes of pool_calls match its heap');
 
 # ---- nothing half-written ----
 

@@ -166,7 +166,7 @@ if grep -q '^TAP_TESTS = 1' Makefile; then
 		grep -E '^t/|not ok|Failed|Dubious' "$LOG/tap.log" | head -40
 		cp -r "$W/src/tmp_check/log" "$LOG/tap-server-logs" 2>/dev/null
 	fi
-	grep -E '^# (acknowledged|survived|crash)' "$LOG/tap.log" || true
+	grep -E '^# (acknowledged|survived|crash|dials)' "$LOG/tap.log" || true
 	echo "   TAP: $tap_ok of $tap_files files ok"
 fi
 
