@@ -283,6 +283,12 @@ SELECT c, r, w->>'region' AS region, w->'time_zones' AS zones, w->>'allowed' AS 
 FROM (VALUES (1, '+12016310100', 'NY'), (2, '+12016310100', 'NJ'), (3, '+18502150100', 'FL'),
              (4, '+18502150100', NULL)) v(i, c, r),
      LATERAL custom_dialing.calling_window(c, '2026-06-01 19:00:00+00', region => r) w ORDER BY i;
+-- a region only exchanges name (no area code's) may be given too: every
+-- zone of its exchanges (Yukon's blackout above still holds)
+SELECT c, r, w->>'region' AS region, w->'time_zones' AS zones, w->>'allowed' AS allowed
+FROM (VALUES (1, '+18675550100', 'YT'), (2, '+18005550100', 'NU'), (3, '+18005550100', 'PE')) v(i, c, r),
+     LATERAL custom_dialing.calling_window(c, '2026-06-01 19:00:00+00', region => r) w ORDER BY i;
+SELECT custom_dialing.next_calling_time('+18675550100', '2026-06-01 19:00:00+00', region => 'YT');
 DELETE FROM custom_dialing.calling_blackouts;
 -- a change of the exchanges is seen at once: Panama City's exchange moved
 -- to Eastern time, then back

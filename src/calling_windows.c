@@ -96,13 +96,18 @@ typedef struct cw_blackout
 	char	   *reason;
 } cw_blackout;
 
-/* A region's place: every zone its geographic area codes observe. */
+/*
+ * A region's place: every zone its geographic area codes observe (or, for a
+ * region only exchanges name, every zone of those exchanges); also an
+ * exchange's place.
+ */
 typedef struct cw_region
 {
 	char	   *region;
 	char	   *country;
 	int			n_zones;
 	char	  **zones;
+	bool		from_exchanges;
 } cw_region;
 
 typedef struct cw_cache
@@ -121,8 +126,8 @@ typedef struct cw_cache
 	/* exchanges whose place is not their area code's (see callee_place) */
 	int			n_places;
 	cw_region  *places;			/* each distinct such place once */
-	int32	   *exch_key;		/* by exchange entry: its memo key, or -1
-								 * for its area code's; NULL: no exchanges */
+	int32	   *exch_place;		/* by exchange entry: its index in places, or
+								 * -1 for its area code's; NULL: no exchanges */
 	const cd_geo_cache *geo;	/* the geography the regions came from */
 	uint64		geo_version;
 	uint64		version;		/* changes at every load */
@@ -347,7 +352,9 @@ place_index(cw_cache *c, int *cap, const char *region, const char *country,
  * exchanges: the exchange's region when it has one, else the area code's; the
  * exchange's time zone alone when it has one, else every zone of the area
  * code.  Exchanges whose place is their area code's keep its memo key; the
- * others get their place's (few: a region and a zone).  After load_regions.
+ * others get their place's (few: a region and a zone).  After load_regions;
+ * then a region only exchanges name (YT, NU, PE) becomes a region too, with
+ * every zone of its exchanges, so that it may be given as the override.
  */
 static void
 load_exchange_places(cw_cache *c, const cd_geo_cache *gc)
@@ -360,12 +367,12 @@ load_exchange_places(cw_cache *c, const cd_geo_cache *gc)
 
 	c->n_places = 0;
 	c->places = palloc(sizeof(cw_region) * cap);
-	c->exch_key = NULL;
+	c->exch_place = NULL;
 	if (xg == NULL || xg->n <= 0)
 		return;
-	c->exch_key = palloc(sizeof(int32) * xg->n);
+	c->exch_place = palloc(sizeof(int32) * xg->n);
 	for (i = 0; i < xg->n; i++)
-		c->exch_key[i] = -1;
+		c->exch_place[i] = -1;
 	for (npa = 0; npa < CD_NPA_SLOTS; npa++)
 	{
 		const cd_area_text *t = &gc->text[npa];
@@ -396,9 +403,42 @@ load_exchange_places(cw_cache *c, const cd_geo_cache *gc)
 						country = c->regions[i].country;
 						break;
 					}
-			i = zone[0] ? place_index(c, &cap, region, country, 1, zone)
+			c->exch_place[e] = zone[0] ? place_index(c, &cap, region, country, 1, zone)
 				: place_index(c, &cap, region, country, t->n_zones, t->zones);
-			c->exch_key[e] = CW_PLACE_KEY0(c) + i;
+		}
+	}
+	for (i = 0; i < c->n_places; i++)
+	{
+		const cw_region *pl = &c->places[i];
+		cw_region  *r = NULL;
+		int			j,
+					k;
+
+		for (j = 0; j < c->n_regions; j++)
+			if (strcmp(c->regions[j].region, pl->region) == 0)
+				r = &c->regions[j];
+		if (r == NULL)
+		{
+			/* load_regions made room for CD_NPA_SLOTS regions; more is not a region code */
+			if (c->n_regions >= CD_NPA_SLOTS)
+				continue;
+			r = &c->regions[c->n_regions++];
+			r->region = pl->region;
+			r->country = pl->country;
+			r->zones = palloc0(sizeof(char *) * 16);
+			r->from_exchanges = true;
+		}
+		if (!r->from_exchanges)
+			continue;			/* an area code's region: its area codes' zones */
+		for (j = 0; j < pl->n_zones; j++)
+		{
+			bool		have = false;
+
+			for (k = 0; k < r->n_zones; k++)
+				if (strcmp(r->zones[k], pl->zones[j]) == 0)
+					have = true;
+			if (!have && r->n_zones < 16)
+				r->zones[r->n_zones++] = pl->zones[j];
 		}
 	}
 }
@@ -652,13 +692,13 @@ callee_place(const cw_cache *c, uint64 national, cw_place *p)
 	p->country = t->country;
 	p->n_zones = t->n_zones;
 	p->zones = t->zones;
-	if (c->exch_key == NULL || (e = cd_exch_find(gc->xg, national)) < 0 ||
-		c->exch_key[e] < 0)
+	if (c->exch_place == NULL || (e = cd_exch_find(gc->xg, national)) < 0 ||
+		c->exch_place[e] < 0)
 		return;
 	{
-		const cw_region *pl = &c->places[c->exch_key[e] - CW_PLACE_KEY0(c)];
+		const cw_region *pl = &c->places[c->exch_place[e]];
 
-		p->key = c->exch_key[e];
+		p->key = CW_PLACE_KEY0(c) + c->exch_place[e];
 		p->region = pl->region;
 		p->country = pl->country;
 		p->n_zones = pl->n_zones;
@@ -695,7 +735,7 @@ call_place(const cw_cache *c, uint64 national, const char *region, cw_place *p)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown region \"%s\"", region),
-			 errdetail("region is a state, province or territory code that area_codes.region holds for a geographic area code."),
+			 errdetail("region is a state, province or territory code that area_codes.region holds for a geographic area code, or exchanges.region for an exchange."),
 			 errhint("Use two upper-case letters, such as 'FL' or 'ON', or NULL to go by the number.")));
 }
 
