@@ -9,7 +9,8 @@
 # cluster.  Measures the installed custom_dialing.so.
 #
 # What: the length() floor, SELECT count(length(callee)) over CALLEES
-# callees, against
+# callees (random exchanges: some known to the exchanges table, with a
+# place of their own, most not), against
 #   - calling_window(callee, at) with one instant for the whole statement
 #     (the way a dialer asks about a list), target <= 10x the floor;
 #   - next_calling_time(callee, after) with one instant at which most
@@ -175,9 +176,10 @@ SECTION="$WORK/section.md"
 	echo "| \`next_calling_time\`, a different \`after\` for each of $DISTINCT callees (nothing shared between calls) | ≤ 20 µs per callee | $nd_gross µs per callee gross, $nd_net net | $(med len_d) ms | — | $(met "$nd_gross" 20) |"
 	echo "| \`calling_window\`, a different \`at\` for each of $DISTINCT callees (information: the whole answer is built every call) | (information) | $wd_gross µs per callee gross, $wd_net net | $(med len_d) ms | — | — |"
 	echo
-	echo "Within one statement, calls with the same instant, kinds and region for callees of the same area code"
-	echo "share one answer (each call site keeps them), so a statement over a list costs about one answer per area"
-	echo "code plus a copy per callee. Every round, ms: length $(rounds_of len); calling_window $(rounds_of window);"
+	echo "Within one statement, calls with the same instant, kinds and region for callees in the same place share"
+	echo "one answer (each call site keeps them): a place is an area code, or the region and zone of the exchanges"
+	echo "that differ from their area code's (exchange precision). So a statement over a list costs about one answer"
+	echo "per place plus a copy per callee. Every round, ms: length $(rounds_of len); calling_window $(rounds_of window);"
 	echo "next_calling_time $(rounds_of next); length ($DISTINCT) $(rounds_of len_d); next_calling_time distinct $(rounds_of next_d);"
 	echo "calling_window distinct $(rounds_of window_d)."
 } >"$SECTION"

@@ -222,12 +222,91 @@ INSERT INTO custom_dialing.calling_blackouts (region, starts_at, ends_at, reason
 VALUES ('Louisiana', '2026-08-28 00:00+00', '2026-08-29 00:00+00', 'name');
 
 ------------------------------------------------------------------------
+-- Exchange precision: the callee's place is its exchange's when known
+-- (region, and its time zone alone), else its area code's (every zone)
+------------------------------------------------------------------------
+-- 850 spans Central and Eastern: 850-210 Tallahassee (Eastern), 850-215
+-- Panama City (Central), 850-555 unknown (both).  Monday 2026-06-01.
+SELECT c, w->>'region' AS region, w->'time_zones' AS zones, w->>'allowed' AS allowed
+FROM (VALUES ('+18502100100'), ('+18502150100'), ('+18505550100')) v(c),
+     LATERAL custom_dialing.calling_window(c, '2026-06-01 12:30:00+00') w;  -- 08:30 EDT, 07:30 CDT
+-- one statement, one call site: callees of different exchanges of one area
+-- code get their own answers, in any order
+SELECT c, custom_dialing.calling_window(c, '2026-06-01 12:30:00+00')->>'allowed' AS at_0830_edt,
+       custom_dialing.calling_window(c, '2026-06-02 00:30:00+00')->>'allowed' AS at_2030_edt
+FROM (VALUES (1, '+18502100100'), (2, '+18502150100'), (3, '+18505550100'), (4, '+18502100199'),
+             (5, '+18502150199'), (6, '+18505550199')) v(i, c) ORDER BY i;
+SELECT * FROM why('+18502150100', '2026-06-01 12:30:00+00');
+SELECT * FROM why('+18502100100', '2026-06-02 00:30:00+00');  -- Florida's 20:00
+SELECT * FROM why('+18505550100', '2026-06-02 00:30:00+00');
+-- next_calling_time: Tallahassee's 08:00 EDT is an hour before Panama City's
+-- 08:00 CDT; the unknown exchange waits for both
+SELECT c, custom_dialing.next_calling_time(c, '2026-06-01 11:00:00+00') AS from_0700_edt,
+       custom_dialing.next_calling_time(c, '2026-06-02 00:30:00+00') AS from_2030_edt
+FROM (VALUES (1, '+18502100100'), (2, '+18502150100'), (3, '+18505550100')) v(i, c) ORDER BY i;
+-- 208: Boise exchanges (Mountain) against the panhandle's (Pacific)
+SELECT c, w->'time_zones' AS zones, w->>'allowed' AS allowed, w->>'next_allowed_at' AS next
+FROM (VALUES (1, '+12082260100'), (2, '+12082450100'), (3, '+12085550100')) v(i, c),
+     LATERAL custom_dialing.calling_window(c, '2026-06-01 14:30:00+00') w ORDER BY i;  -- 08:30 MDT, 07:30 PDT
+SELECT c, w->'time_zones' AS zones, w->>'allowed' AS allowed
+FROM (VALUES (1, '+12082260100'), (2, '+12082450100'), (3, '+12085550100')) v(i, c),
+     LATERAL custom_dialing.calling_window(c, '2026-06-02 03:30:00+00') w ORDER BY i;  -- 21:30 MDT, 20:30 PDT
+-- 605: autodialed calls into South Dakota, Central against Mountain exchanges
+SELECT c, w->'time_zones' AS zones, w->>'allowed' AS allowed
+FROM (VALUES (1, '+16052170100'), (2, '+16052230100'), (3, '+16055550100')) v(i, c),
+     LATERAL custom_dialing.calling_window(c, '2026-06-01 14:30:00+00', '{autodialed}') w ORDER BY i;  -- 09:30 CDT, 08:30 MDT
+-- 907: a Juneau exchange is in America/Juneau alone, a zone the area code
+-- does not list; the unknown exchange keeps Anchorage and Adak
+SELECT c, w->'time_zones' AS zones, w->>'allowed' AS allowed, w->>'next_allowed_at' AS next
+FROM (VALUES (1, '+19074630100'), (2, '+19075550100')) v(i, c),
+     LATERAL custom_dialing.calling_window(c, '2026-06-01 16:30:00+00') w ORDER BY i;  -- 08:30 AKDT, 07:30 HDT
+-- The exchange's region, when it differs from the area code's: 867 is
+-- Yukon, Northwest Territories and Nunavut; a 902 exchange in Prince Edward
+-- Island (no zone of its own: the area code's); a 201 exchange in New York
+SELECT c, w->>'region' AS region, w->'time_zones' AS zones, w->>'allowed' AS allowed
+FROM (VALUES (1, '+18673930100'), (2, '+18679790100'), (3, '+18675550100'), (4, '+19023670100'),
+             (5, '+19025550100'), (6, '+12016310100'), (7, '+12015550100')) v(i, c),
+     LATERAL custom_dialing.calling_window(c, '2026-06-01 17:00:00+00') w ORDER BY i;
+-- Canadian exchanges get the CRTC's hours in their own zone: Whitehorse is
+-- UTC-7, Iqaluit UTC-4 (Monday 2026-06-01 13:30 UTC: 06:30 and 09:30)
+SELECT cw('+18673930100', '2026-06-01 13:30:00+00'), cw('+18679790100', '2026-06-01 13:30:00+00');
+-- a blackout of a region reaches the exchanges in it, not their neighbours
+INSERT INTO custom_dialing.calling_blackouts (region, starts_at, ends_at, reason) VALUES
+	('YT', '2026-06-01 00:00+00', '2026-06-02 00:00+00', 'company rule: not into Yukon today'),
+	('NY', '2026-06-01 00:00+00', '2026-06-02 00:00+00', 'company rule: not into New York today');
+SELECT cw('+18673930100', '2026-06-01 19:00:00+00') AS yt, cw('+18679790100', '2026-06-01 19:00:00+00') AS nu,
+       cw('+12016310100', '2026-06-01 19:00:00+00') AS ny, cw('+12015550100', '2026-06-01 19:00:00+00') AS nj;
+SELECT * FROM why('+12016310100', '2026-06-01 19:00:00+00');
+-- region, when it names the exchange's own region, keeps the exchange's
+-- place; another region is that region's place (every zone of it)
+SELECT c, r, w->>'region' AS region, w->'time_zones' AS zones, w->>'allowed' AS allowed
+FROM (VALUES (1, '+12016310100', 'NY'), (2, '+12016310100', 'NJ'), (3, '+18502150100', 'FL'),
+             (4, '+18502150100', NULL)) v(i, c, r),
+     LATERAL custom_dialing.calling_window(c, '2026-06-01 19:00:00+00', region => r) w ORDER BY i;
+-- a region only exchanges name (no area code's) may be given too: every
+-- zone of its exchanges (Yukon's blackout above still holds)
+SELECT c, r, w->>'region' AS region, w->'time_zones' AS zones, w->>'allowed' AS allowed
+FROM (VALUES (1, '+18675550100', 'YT'), (2, '+18005550100', 'NU'), (3, '+18005550100', 'PE')) v(i, c, r),
+     LATERAL custom_dialing.calling_window(c, '2026-06-01 19:00:00+00', region => r) w ORDER BY i;
+SELECT custom_dialing.next_calling_time('+18675550100', '2026-06-01 19:00:00+00', region => 'YT');
+DELETE FROM custom_dialing.calling_blackouts;
+-- a change of the exchanges is seen at once: Panama City's exchange moved
+-- to Eastern time, then back
+UPDATE custom_dialing.exchanges SET time_zone = 'America/New_York' WHERE npa = '850' AND nxx = '215';
+SELECT cw('+18502150100', '2026-06-01 12:30:00+00');
+UPDATE custom_dialing.exchanges SET time_zone = NULL WHERE npa = '850' AND nxx = '215';
+SELECT cw('+18502150100', '2026-06-01 12:30:00+00');  -- no zone: the area code's (both)
+UPDATE custom_dialing.exchanges SET time_zone = 'America/Chicago' WHERE npa = '850' AND nxx = '215';
+SELECT cw('+18502150100', '2026-06-01 12:30:00+00');
+
+------------------------------------------------------------------------
 -- Property: next_calling_time(c, t) >= t, allowed there, and no minute
 -- between t and it is allowed (shipped rules' edges are whole minutes)
 ------------------------------------------------------------------------
 WITH callees(c) AS (VALUES ('+12125550100'), ('+19285550100'), ('+13345550100'), ('+14015550100'),
 	('+18015550100'), ('+14165550100'), ('+16045550100'), ('+17875550100'), ('+13055550100'),
-	('+18505550100'), ('+12155550100'), ('+15045550100')),
+	('+18505550100'), ('+12155550100'), ('+15045550100'), ('+18502100100'), ('+18502150100'),
+	('+12082450100'), ('+18673930100')),
 starts(t) AS (VALUES ('2026-03-06 17:00:00+00'::timestamptz), ('2026-03-07 23:17:00+00'),
 	('2026-10-31 20:00:00+00'), ('2026-11-25 22:41:00+00'), ('2026-07-03 19:00:00+00'),
 	('2026-12-31 12:00:00+00')),
@@ -248,7 +327,8 @@ FROM n;
 -- falls on a whole minute), which is also allowed and not before it.
 WITH callees(c, kinds) AS (VALUES ('+12125550100', '{sales}'::text[]), ('+19285550100', '{sales}'),
 	('+13345550100', '{prerecorded}'), ('+14015550100', '{sales}'), ('+18015550100', '{sales}'),
-	('+14165550100', '{sales}'), ('+16045550100', '{sales}'), ('+15045550100', '{sales}')),
+	('+14165550100', '{sales}'), ('+16045550100', '{sales}'), ('+15045550100', '{sales}'),
+	('+18502100100', '{sales}'), ('+18502150100', '{sales}'), ('+18673930100', '{sales}')),
 weeks(w0) AS (VALUES ('2026-03-04 00:00+00'::timestamptz), ('2026-10-28 00:00+00')),
 minutes AS (
 	SELECT c, kinds, w0, m,

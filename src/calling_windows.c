@@ -15,8 +15,8 @@
  * Cache: the three tables are read once per session into a memory context
  * of their own, built completely before it is swapped in, and reread after
  * a relcache invalidation of any of them (their triggers send one on every
- * committed change) or a change of the area-code geography (the zones of a
- * region come from it).  Reads use the latest snapshot, as the routing cache
+ * committed change) or a change of the geography (the zones of a region come
+ * from the area codes, the places of exchanges from the exchanges).  Reads use the latest snapshot, as the routing cache
  * does (see cache.c for why), except in parallel mode, where what is read
  * under the query's snapshot is trusted by that query only.
  *
@@ -96,13 +96,18 @@ typedef struct cw_blackout
 	char	   *reason;
 } cw_blackout;
 
-/* A region's place: every zone its geographic area codes observe. */
+/*
+ * A region's place: every zone its geographic area codes observe (or, for a
+ * region only exchanges name, every zone of those exchanges); also an
+ * exchange's place.
+ */
 typedef struct cw_region
 {
 	char	   *region;
 	char	   *country;
 	int			n_zones;
 	char	  **zones;
+	bool		from_exchanges;
 } cw_region;
 
 typedef struct cw_cache
@@ -118,6 +123,11 @@ typedef struct cw_cache
 	char	   *kinds[CW_MAX_KINDS];
 	int			n_regions;
 	cw_region  *regions;
+	/* exchanges whose place is not their area code's (see callee_place) */
+	int			n_places;
+	cw_region  *places;			/* each distinct such place once */
+	int32	   *exch_place;		/* by exchange entry: its index in places, or
+								 * -1 for its area code's; NULL: no exchanges */
 	const cd_geo_cache *geo;	/* the geography the regions came from */
 	uint64		geo_version;
 	uint64		version;		/* changes at every load */
@@ -296,6 +306,143 @@ load_regions(cw_cache *c, const cd_geo_cache *gc)
 	}
 }
 
+/* Memo keys: area codes 0..999, then one per region (of an override), then
+ * one per exchange place. */
+#define CW_REGION_KEY0 CD_NPA_SLOTS
+#define CW_PLACE_KEY0(c) (CW_REGION_KEY0 + (c)->n_regions)
+
+/* The place of this region and these zones among c->places, added if new. */
+static int
+place_index(cw_cache *c, int *cap, const char *region, const char *country,
+			int n_zones, char *const *zones)
+{
+	cw_region  *pl;
+	int			i,
+				j;
+
+	for (i = 0; i < c->n_places; i++)
+	{
+		pl = &c->places[i];
+		if (pl->n_zones != n_zones || strcmp(pl->region, region) != 0 ||
+			strcmp(pl->country, country) != 0)
+			continue;
+		for (j = 0; j < n_zones; j++)
+			if (strcmp(pl->zones[j], zones[j]) != 0)
+				break;
+		if (j == n_zones)
+			return i;
+	}
+	if (c->n_places == *cap)
+	{
+		*cap *= 2;
+		c->places = repalloc(c->places, sizeof(cw_region) * *cap);
+	}
+	pl = &c->places[c->n_places];
+	pl->region = pstrdup(region);
+	pl->country = pstrdup(country);
+	pl->n_zones = n_zones;
+	pl->zones = palloc(sizeof(char *) * n_zones);
+	for (j = 0; j < n_zones; j++)
+		pl->zones[j] = pstrdup(zones[j]);
+	return c->n_places++;
+}
+
+/*
+ * The exchanges' places, as us_e164_locate and within_calling_hours read the
+ * exchanges: the exchange's region when it has one, else the area code's; the
+ * exchange's time zone alone when it has one, else every zone of the area
+ * code.  Exchanges whose place is their area code's keep its memo key; the
+ * others get their place's (few: a region and a zone).  After load_regions;
+ * then a region only exchanges name (YT, NU, PE) becomes a region too, with
+ * every zone of its exchanges, so that it may be given as the override.
+ */
+static void
+load_exchange_places(cw_cache *c, const cd_geo_cache *gc)
+{
+	const cd_exch_geo *xg = gc->xg;
+	int			cap = 32;
+	int			npa,
+				nxx,
+				i;
+
+	c->n_places = 0;
+	c->places = palloc(sizeof(cw_region) * cap);
+	c->exch_place = NULL;
+	if (xg == NULL || xg->n <= 0)
+		return;
+	c->exch_place = palloc(sizeof(int32) * xg->n);
+	for (i = 0; i < xg->n; i++)
+		c->exch_place[i] = -1;
+	for (npa = 0; npa < CD_NPA_SLOTS; npa++)
+	{
+		const cd_area_text *t = &gc->text[npa];
+
+		if (xg->block[npa] < 0 || !gc->geo.area[npa].has_location ||
+			t->n_zones == 0 || t->region == NULL)
+			continue;
+		for (nxx = 0; nxx < 1000; nxx++)
+		{
+			int			e = xg->slot[xg->block[npa] + nxx];
+			const cd_exch_text *x;
+			const char *region;
+			const char *country = t->country ? t->country : "";
+			char	   *zone[1];
+
+			if (e < 0)
+				continue;
+			x = &gc->exch_text[e];
+			region = x->region ? cd_exch_str(gc, x->region) : t->region;
+			zone[0] = x->time_zone ? unconstify(char *, cd_exch_str(gc, x->time_zone)) : NULL;
+			if (strcmp(region, t->region) == 0 &&
+				(zone[0] == NULL || (t->n_zones == 1 && strcmp(t->zones[0], zone[0]) == 0)))
+				continue;		/* the area code's place */
+			if (strcmp(region, t->region) != 0)
+				for (i = 0; i < c->n_regions; i++)
+					if (strcmp(c->regions[i].region, region) == 0)
+					{
+						country = c->regions[i].country;
+						break;
+					}
+			c->exch_place[e] = zone[0] ? place_index(c, &cap, region, country, 1, zone)
+				: place_index(c, &cap, region, country, t->n_zones, t->zones);
+		}
+	}
+	for (i = 0; i < c->n_places; i++)
+	{
+		const cw_region *pl = &c->places[i];
+		cw_region  *r = NULL;
+		int			j,
+					k;
+
+		for (j = 0; j < c->n_regions; j++)
+			if (strcmp(c->regions[j].region, pl->region) == 0)
+				r = &c->regions[j];
+		if (r == NULL)
+		{
+			/* load_regions made room for CD_NPA_SLOTS regions; more is not a region code */
+			if (c->n_regions >= CD_NPA_SLOTS)
+				continue;
+			r = &c->regions[c->n_regions++];
+			r->region = pl->region;
+			r->country = pl->country;
+			r->zones = palloc0(sizeof(char *) * 16);
+			r->from_exchanges = true;
+		}
+		if (!r->from_exchanges)
+			continue;			/* an area code's region: its area codes' zones */
+		for (j = 0; j < pl->n_zones; j++)
+		{
+			bool		have = false;
+
+			for (k = 0; k < r->n_zones; k++)
+				if (strcmp(r->zones[k], pl->zones[j]) == 0)
+					have = true;
+			if (!have && r->n_zones < 16)
+				r->zones[r->n_zones++] = pl->zones[j];
+		}
+	}
+}
+
 static void
 resolve_relids(void)
 {
@@ -464,6 +611,7 @@ load_cache(const cd_geo_cache *gc)
 			b->reason = get_text(tup, desc, 4);
 		}
 		load_regions(c, gc);
+		load_exchange_places(c, gc);
 		c->geo = gc;
 		c->geo_version = gc->version;
 		MemoryContextSwitchTo(old);
@@ -520,17 +668,18 @@ typedef struct cw_place
 
 /*
  * callee_place - the callee's region, country and every time zone it may be
- * in, from its number.  Today this is the area code's (area_codes.region and
- * every zone of area_codes.time_zones).  THE place to change for exchange
- * precision: a callee whose exchange has a time zone would be in that zone
- * alone (set key to a value unique to the exchange, e.g. 1000 * npa + nxx
- * offset past the region keys, and size the memo for it).
+ * in, from its number: its exchange's place when the exchange is known and
+ * has a region or a time zone of its own (load_exchange_places), else its
+ * area code's (area_codes.region and every zone of area_codes.time_zones).
+ * Callees in the same place share a memo key.
  */
 static void
-callee_place(const cd_geo_cache *gc, uint64 national, cw_place *p)
+callee_place(const cw_cache *c, uint64 national, cw_place *p)
 {
+	const cd_geo_cache *gc = c->geo;
 	int			npa = (int) (national / 10000000);
 	const cd_area_text *t = &gc->text[npa];
+	int			e;
 
 	memset(p, 0, sizeof(*p));
 	p->key = npa;
@@ -543,10 +692,19 @@ callee_place(const cd_geo_cache *gc, uint64 national, cw_place *p)
 	p->country = t->country;
 	p->n_zones = t->n_zones;
 	p->zones = t->zones;
-}
+	if (c->exch_place == NULL || (e = cd_exch_find(gc->xg, national)) < 0 ||
+		c->exch_place[e] < 0)
+		return;
+	{
+		const cw_region *pl = &c->places[c->exch_place[e]];
 
-/* Memo slots: area codes 0..999, then one per region of an override. */
-#define CW_REGION_KEY0 CD_NPA_SLOTS
+		p->key = CW_PLACE_KEY0(c) + c->exch_place[e];
+		p->region = pl->region;
+		p->country = pl->country;
+		p->n_zones = pl->n_zones;
+		p->zones = pl->zones;
+	}
+}
 
 /*
  * The place a call goes to: the number's, or, when region is given, that
@@ -558,7 +716,7 @@ call_place(const cw_cache *c, uint64 national, const char *region, cw_place *p)
 {
 	int			i;
 
-	callee_place(c->geo, national, p);
+	callee_place(c, national, p);
 	if (region == NULL || (p->located && strcmp(p->region, region) == 0))
 		return;
 	for (i = 0; i < c->n_regions; i++)
@@ -577,7 +735,7 @@ call_place(const cw_cache *c, uint64 national, const char *region, cw_place *p)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown region \"%s\"", region),
-			 errdetail("region is a state, province or territory code that area_codes.region holds for a geographic area code."),
+			 errdetail("region is a state, province or territory code that area_codes.region holds for a geographic area code, or exchanges.region for an exchange."),
 			 errhint("Use two upper-case letters, such as 'FL' or 'ON', or NULL to go by the number.")));
 }
 
@@ -835,7 +993,7 @@ memo_for(FunctionCallInfo fcinfo, const cw_cache *c, TimestampTz at,
 	memcpy(m->kinds, kinds_arg, klen);
 	m->region = region ? pstrdup(region) : NULL;
 	m->at = at;
-	m->n_slots = CW_REGION_KEY0 + c->n_regions;
+	m->n_slots = CW_PLACE_KEY0(c) + c->n_places;
 	m->done = palloc0(sizeof(bool) * m->n_slots);
 	m->isnull = palloc0(sizeof(bool) * m->n_slots);
 	m->value = palloc0(sizeof(Datum) * m->n_slots);
