@@ -95,3 +95,20 @@ SELECT list_dialing_pools('0b5e9f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b');        -- not
 \set ON_ERROR_STOP 1
 SELECT list_dialing_pools('0190c0de-0000-7000-8000-00000000b002') AS its_own;
 RESET ROLE;
+
+-- ---- Exchange-level geography (1.1) ----
+-- Where a number is, and how precisely: the exchange (first six digits)
+-- when it is known, else the area code.  850 spans two time zones.
+SELECT n AS number, l->>'place' AS place, l->>'time_zones' AS time_zones, l->>'precision' AS precision
+FROM unnest(ARRAY['+18502221234', '+18502151234', '+18505550199']) AS n,
+     LATERAL us_e164_locate(n) AS l;
+-- So calling hours follow the callee's own zone: 12:30 UTC is 08:30 in
+-- Tallahassee (Eastern) but 07:30 in Panama City (Central).
+SELECT within_calling_hours('+18502221234', '2026-07-01 12:30+00') AS tallahassee,
+       within_calling_hours('+18502151234', '2026-07-01 12:30+00') AS panama_city;
+
+-- ---- Calling windows by jurisdiction (1.1) ----
+-- Not legal advice: the shipped rules are a starting point for counsel.
+-- A sales call to Rhode Island on Independence Day, and when it may be placed.
+SELECT jsonb_pretty(calling_window('+14015550199', '2026-07-04 15:00+00', '{sales}')) AS rhode_island;
+SELECT next_calling_time('+14015550199', '2026-07-04 15:00+00', '{sales}') AS next_allowed;
