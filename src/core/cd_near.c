@@ -203,6 +203,35 @@ candidates(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
 	return k;
 }
 
+void
+cd_near_note_radius(const cd_geo *geo, const cd_exch_geo *xg, uint64_t nat, double *radius)
+{
+	unsigned	g = (unsigned) (nat / NPA_DIVISOR);
+	double		lat,
+				lon;
+	bool		exact;
+
+	number_point(geo, xg, nat, &lat, &lon, &exact);
+	if (exact)
+	{
+		double		d = cd_distance_km(geo->area[g].lat, geo->area[g].lon, lat, lon);
+
+		if (d > radius[g])
+			radius[g] = d;
+	}
+}
+
+bool
+cd_near_area_only(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
+				  const uint16_t *located, int n_located, const double *radius)
+{
+	double		dist[CD_NPA_SLOTS];
+	bool		area_only;
+
+	(void) candidates(geo, xg, c, located, n_located, radius, dist, NULL, NULL, &area_only);
+	return area_only;
+}
+
 cd_near_pool *
 cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *route,
 			  const uint64_t *numbers, int n, const cd_alloc *alloc, bool *oom)
@@ -261,9 +290,6 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	{
 		uint64_t	nat = numbers[i];
 		unsigned	g;
-		double		lat,
-					lon;
-		bool		exact;
 
 		if (nat > MAX_NATIONAL)
 			continue;
@@ -271,14 +297,7 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 		if (!npa_located(geo, g))
 			continue;
 		counts[g]++;
-		number_point(geo, xg, nat, &lat, &lon, &exact);
-		if (exact)
-		{
-			double		d = cd_distance_km(geo->area[g].lat, geo->area[g].lon, lat, lon);
-
-			if (d > radius[g])
-				radius[g] = d;
-		}
+		cd_near_note_radius(geo, xg, nat, radius);
 	}
 	for (c = 0; c < CD_NPA_SLOTS; c++)
 		if (counts[c] > 0)
@@ -465,35 +484,76 @@ oom:
 	return NULL;
 }
 
+/*
+ * The candidate groups of callee (cand[*off .. *end)) and its unit vector
+ * when cd_near_pick measures its nearest step; false when it keeps
+ * cd_route's answer.
+ */
+static bool
+refine_range(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
+			 uint64_t callee, uint32_t *off, uint32_t *end, const double **p)
+{
+	unsigned	c;
+	bool		exact;
+
+	if (near == NULL || callee > MAX_NATIONAL)
+		return false;
+	c = (unsigned) (callee / NPA_DIVISOR);
+	*off = near->cand_off[c] & OFF_MASK;
+	*end = near->cand_off[c + 1] & OFF_MASK;
+	if (*off == *end)
+		return false;			/* not routed "nearest" */
+	if (!cd_exch_unit(geo, xg, callee, p, &exact))
+		return false;
+	if (!exact && (near->cand_off[c] & AREA_ONLY))
+		return false;			/* area-code points on both sides: cd_route's answer */
+	return true;
+}
+
+bool
+cd_near_refines(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
+				uint64_t callee)
+{
+	uint32_t	off,
+				end;
+	const double *p;
+
+	return refine_range(near, geo, xg, callee, &off, &end, &p);
+}
+
+double
+cd_near_km(const cd_geo *geo, const cd_exch_geo *xg, uint64_t callee, const double *v)
+{
+	/* the points in degrees: the callee's as stored, the number's from its vector */
+	double		lat,
+				lon;
+	bool		exact;
+	const double to_deg = 180.0 / M_PI;
+
+	if (!cd_exch_point(geo, xg, callee, &lat, &lon, &exact))
+		return NAN;
+	return cd_distance_km(lat, lon, asin(v[2]) * to_deg, atan2(v[1], v[0]) * to_deg);
+}
+
 void
 cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 			 uint64_t callee, bool want_km, cd_pick *pick)
 {
-	unsigned	c;
 	uint32_t	off,
 				end,
 				k,
 				s;
 	const double *p;
 	double		best = INFINITY;
-	bool		exact;
 	uint64_t	hc;
 	uint64_t	best_w = 0;
 	int64_t		chosen = -1;
 	const near_site *chosen_site = NULL;
 	int			n_cand = 0;
 
-	if (near == NULL || pick->rule != CD_RULE_NEAREST || callee > MAX_NATIONAL)
+	if (pick->rule != CD_RULE_NEAREST ||
+		!refine_range(near, geo, xg, callee, &off, &end, &p))
 		return;
-	c = (unsigned) (callee / NPA_DIVISOR);
-	off = near->cand_off[c] & OFF_MASK;
-	end = near->cand_off[c + 1] & OFF_MASK;
-	if (off == end)
-		return;
-	if (!cd_exch_unit(geo, xg, callee, &p, &exact))
-		return;
-	if (!exact && (near->cand_off[c] & AREA_ONLY))
-		return;					/* area-code points on both sides: cd_route's answer */
 
 	for (k = off; k < end; k++)
 	{
@@ -501,11 +561,7 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 
 		for (s = g->site_off; s < g->site_off + g->site_n; s++)
 		{
-			const near_site *st = &near->sites[s];
-			double		dx = st->v[0] - p[0],
-						dy = st->v[1] - p[1],
-						dz = st->v[2] - p[2];
-			double		d = dx * dx + dy * dy + dz * dz;
+			double		d = cd_near_chord(near->sites[s].v, p);
 
 			best = d < best ? d : best;
 		}
@@ -519,12 +575,9 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 		for (s = g->site_off; s < g->site_off + g->site_n; s++)
 		{
 			const near_site *st = &near->sites[s];
-			double		dx = st->v[0] - p[0],
-						dy = st->v[1] - p[1],
-						dz = st->v[2] - p[2];
 			uint32_t	m;
 
-			if (dx * dx + dy * dy + dz * dz != best)
+			if (cd_near_chord(st->v, p) != best)
 				continue;
 			n_cand += (int) st->count;
 			for (m = st->first; m < st->first + st->count; m++)
@@ -545,19 +598,7 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 	pick->index = (int) near->index[chosen];
 	pick->candidates = n_cand;
 	pick->chosen_npa = (int) chosen_site->npa;
-	pick->distance_km = NAN;
-	if (want_km)
-	{
-		/* the points in degrees: the callee's as stored, the site's from its vector */
-		double		lat,
-					lon;
-		const double to_deg = 180.0 / M_PI;
-
-		if (cd_exch_point(geo, xg, callee, &lat, &lon, &exact))
-			pick->distance_km = cd_distance_km(lat, lon,
-											   asin(chosen_site->v[2]) * to_deg,
-											   atan2(chosen_site->v[1], chosen_site->v[0]) * to_deg);
-	}
+	pick->distance_km = want_km ? cd_near_km(geo, xg, callee, chosen_site->v) : NAN;
 }
 
 size_t
