@@ -37,6 +37,13 @@ typedef struct near_site
 	uint32_t	npa:10;
 } near_site;
 
+/* A located area code of the pool and how far its numbers lie from its point. */
+typedef struct near_loc
+{
+	double		radius;
+	uint16_t	npa;
+} near_loc;
+
 typedef struct near_group
 {
 	uint32_t	site_off;
@@ -58,6 +65,8 @@ struct cd_near_pool
 	near_site  *sites;
 	uint64_t   *keys;			/* key(n) of each member */
 	uint32_t   *index;			/* member's index into the pool's numbers */
+	int			n_located;		/* the pool's located area codes */
+	near_loc   *located;
 };
 
 static inline bool
@@ -222,14 +231,35 @@ cd_near_note_radius(const cd_geo *geo, const cd_exch_geo *xg, uint64_t nat, doub
 }
 
 bool
-cd_near_area_only(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
-				  const uint16_t *located, int n_located, const double *radius)
+cd_near_area_only_of(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
+					 const uint16_t *located, int n_located, const double *radius)
 {
 	double		dist[CD_NPA_SLOTS];
 	bool		area_only;
 
 	(void) candidates(geo, xg, c, located, n_located, radius, dist, NULL, NULL, &area_only);
 	return area_only;
+}
+
+bool
+cd_near_area_only(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
+				  unsigned c, const bool *in_step)
+{
+	uint16_t	located[CD_NPA_SLOTS];
+	double		radius[CD_NPA_SLOTS];
+	int			n = 0,
+				i;
+
+	for (i = 0; i < near->n_located; i++)
+	{
+		unsigned	g = near->located[i].npa;
+
+		if (!in_step[g])
+			continue;
+		located[n++] = (uint16_t) g;
+		radius[g] = near->located[i].radius;
+	}
+	return cd_near_area_only_of(geo, xg, c, located, n, radius);
 }
 
 cd_near_pool *
@@ -254,7 +284,8 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 				sz_groups,
 				sz_sites,
 				sz_keys,
-				sz_index;
+				sz_index,
+				sz_located;
 	char	   *block;
 	unsigned	c;
 	int			i;
@@ -388,14 +419,19 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	sz_keys = (n_members > 0 ? n_members : 1) * sizeof(uint64_t);
 	sz_index = align8((n_members > 0 ? n_members : 1) * sizeof(uint32_t));
 	sz_sites = (max_sites > 0 ? max_sites : 1) * sizeof(near_site);
-	block = cd_zalloc(alloc, sz_struct + sz_sites + sz_keys + sz_index + sz_cand + sz_groups);
+	sz_located = (size_t) (n_located > 0 ? n_located : 1) * sizeof(near_loc);
+	block = cd_zalloc(alloc, sz_struct + sz_sites + sz_located + sz_keys + sz_index +
+					  sz_cand + sz_groups);
 	if (block == NULL)
 		goto oom;
 	near = (cd_near_pool *) block;
-	near->bytes = sz_struct + sz_sites + sz_keys + sz_index + sz_cand + sz_groups;
+	near->bytes = sz_struct + sz_sites + sz_located + sz_keys + sz_index + sz_cand +
+		sz_groups;
 	block += sz_struct;
 	near->sites = (near_site *) block;
 	block += sz_sites;
+	near->located = (near_loc *) block;
+	block += sz_located;
 	near->keys = (uint64_t *) block;
 	block += sz_keys;
 	near->index = (uint32_t *) block;
@@ -403,6 +439,12 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	near->cand = (uint16_t *) block;
 	block += sz_cand;
 	near->groups = (near_group *) block;
+	near->n_located = n_located;
+	for (i = 0; i < n_located; i++)
+	{
+		near->located[i].npa = located[i];
+		near->located[i].radius = radius[located[i]];
+	}
 
 	/* candidate lists */
 	{

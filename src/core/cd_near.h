@@ -72,20 +72,27 @@ extern bool cd_near_refines(const cd_near_pool *near, const cd_geo *geo,
 							const cd_exch_geo *xg, uint64_t callee);
 
 /*
- * For a pool whose numbers differ from the one near was built from (the
+ * The same question for the pool without some of its area codes (the
  * dialing decision: the pool without the numbers of the callee's area code
- * and overlays), the same question from its numbers.  cd_near_note_radius
- * notes in radius[] (by area code, zeroed by the caller) how far the
- * located number nat lies from its area code's point; cd_near_area_only
- * then says whether, for a callee at area code c's point, every candidate
- * area code of the nearest step among located[0 .. n_located) (area codes
- * with numbers, c and its overlays not among them) holds area-code points
- * only: then the step keeps cd_route's answer, in km.
+ * and overlays): for a callee at area code c's point, whether every
+ * candidate area code of the nearest step among the pool's located area
+ * codes g with in_step[g] holds area-code points only, so that the step
+ * would keep cd_route's answer, in km.  near must not be NULL.
+ */
+extern bool cd_near_area_only(const cd_near_pool *near, const cd_geo *geo,
+							  const cd_exch_geo *xg, unsigned c, const bool *in_step);
+
+/*
+ * The same from the numbers, without a structure: cd_near_note_radius notes
+ * in radius[] (by area code, zeroed by the caller) how far the located
+ * number nat lies from its area code's point; cd_near_area_only_of answers
+ * among the area codes located[0 .. n_located) (c and its overlays not
+ * among them).
  */
 extern void cd_near_note_radius(const cd_geo *geo, const cd_exch_geo *xg, uint64_t nat,
 								double *radius);
-extern bool cd_near_area_only(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
-							  const uint16_t *located, int n_located, const double *radius);
+extern bool cd_near_area_only_of(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
+								 const uint16_t *located, int n_located, const double *radius);
 
 /*
  * The squared chord between two unit vectors, the distance the nearest step

@@ -195,9 +195,9 @@ nearest_dist(const cd_geo *geo, const cd_exch_geo *xg, const measure *m,
  * nearest tiers are in km, as that pick's distances are.
  */
 static bool
-nearest_area_only(const cd_route_pool *pool, const cd_geo *geo, const cd_exch_geo *xg,
-				  int c, const uint32_t *tier_of_npa, cd_number_fn number, void *arg,
-				  const cd_alloc *alloc, bool *oom)
+nearest_area_only(const cd_route_pool *pool, const cd_near_pool *near, const cd_geo *geo,
+				  const cd_exch_geo *xg, int c, const uint32_t *tier_of_npa,
+				  cd_number_fn number, void *arg, const cd_alloc *alloc, bool *oom)
 {
 	double	   *radius = cd_zalloc(alloc, sizeof(double) * CD_NPA_SLOTS);
 	uint16_t   *located = cd_zalloc(alloc, sizeof(uint16_t) * CD_NPA_SLOTS);
@@ -211,6 +211,16 @@ nearest_area_only(const cd_route_pool *pool, const cd_geo *geo, const cd_exch_ge
 		*oom = true;
 		return false;
 	}
+	if (near != NULL)
+	{
+		int			k;
+
+		/* the pool's radii, kept by its structure */
+		for (k = 0; k < CD_NPA_SLOTS; k++)
+			seen[k] = tier_of_npa[k] == TIER_NEAREST;
+		return cd_near_area_only(near, geo, xg, (unsigned) c, seen);
+	}
+	/* no structure (no callee of the pool is routed "nearest"): from the numbers */
 	for (pos = 0; pos < n; pos++)
 	{
 		uint64_t	key;
@@ -226,7 +236,7 @@ nearest_area_only(const cd_route_pool *pool, const cd_geo *geo, const cd_exch_ge
 		seen[p] = true;
 		cd_near_note_radius(geo, xg, number(arg, index), radius);
 	}
-	return cd_near_area_only(geo, xg, (unsigned) c, located, n_located, radius);
+	return cd_near_area_only_of(geo, xg, (unsigned) c, located, n_located, radius);
 }
 
 bool
@@ -323,7 +333,7 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo,
 			if (pick.rule == CD_RULE_NEAREST)
 				m.chord = cd_near_refines(near, geo, xg, callee);
 			else
-				m.chord = exact || !nearest_area_only(pool, geo, xg, c, tier_of_npa,
+				m.chord = exact || !nearest_area_only(pool, near, geo, xg, c, tier_of_npa,
 													  number, arg, alloc, &oom);
 			if (oom)
 				return false;

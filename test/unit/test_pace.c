@@ -820,6 +820,11 @@ test_resting_local_is_pick_without(void)
 						   d.tier_km, rest_index[p.index], cd_rule_name(p.rule), p.candidates,
 						   p.distance_km);
 			}
+			/* the same with the radii taken from the numbers, not the structure */
+			if (!cd_route_dial(pool, &geo, NULL, xg, callee, test_avail, test_number, &s, true, &test_alloc, &d) ||
+				d.index != rest_index[p.index] || d.rule != p.rule || d.candidates != p.candidates ||
+				!((isnan(d.tier_km) && isnan(p.distance_km)) || d.tier_km == p.distance_km))
+				mismatches++;
 			compared++;
 		}
 	}
