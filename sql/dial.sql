@@ -46,6 +46,12 @@ SELECT count(*) AS explained,
                explain_pool_pick(:big, c) AS pe,
                dial_pool_number(:big, c, '2026-04-03 12:00+00') AS d
           FROM (SELECT c FROM callees ORDER BY c LIMIT 2000) AS s) AS x;
+-- and its tier_distance_km is the distance of explain_pool_pick, at the same
+-- precision (exchange points where known)
+SELECT count(*) AS explained, count(*) FILTER (WHERE e->>'rule' = 'nearest') AS nearest,
+       count(*) FILTER (WHERE e->'tier_distance_km' IS DISTINCT FROM pe->'distance_km') AS distance_differs
+  FROM (SELECT explain_pool_dial(:big, c, '2026-04-03 12:00+00') AS e, explain_pool_pick(:big, c) AS pe
+          FROM (SELECT c FROM callees ORDER BY c LIMIT 2000) AS s) AS x;
 -- every call was recorded once
 SELECT count(*) AS recorded FROM pool_calls WHERE pool_id = :big;
 
@@ -59,6 +65,20 @@ SELECT count(*) AS callees, count(*) FILTER (WHERE substr(d, 3, 3) = :'npa') AS 
        count(*) FILTER (WHERE d IS NULL) AS got_none
   FROM (SELECT dial_pool_number(:big, c, '2026-04-04 12:00+00') AS d
           FROM callees WHERE substr(c, 3, 3) = :'npa') AS x;
+-- With them resting, every callee gets what the pool without them picks: the
+-- next tier of the same order (overlays, then distances at the precision of
+-- the pick), at the pick's distance (explain_pool_dial records nothing).
+INSERT INTO dialing_pools (id, owner_id, phone_numbers)
+SELECT '01900000-0000-7000-8000-0000000000d3', owner_id,
+       ARRAY(SELECT n FROM unnest(phone_numbers) AS n WHERE substr(n, 3, 3) <> :'npa' ORDER BY n)
+  FROM dialing_pools WHERE id = :big;
+SELECT count(*) AS callees, count(*) FILTER (WHERE jsonb_array_length(e->'skipped') > 0) AS moved,
+       count(*) FILTER (WHERE e->>'number' IS DISTINCT FROM pe->>'number') AS number_differs,
+       count(*) FILTER (WHERE e->>'rule' IS DISTINCT FROM pe->>'rule'
+                           OR e->'tier_distance_km' IS DISTINCT FROM pe->'distance_km') AS rule_or_distance_differs
+  FROM (SELECT explain_pool_dial(:big, c, '2026-04-04 12:00+00') AS e,
+               explain_pool_pick('01900000-0000-7000-8000-0000000000d3', c) AS pe
+          FROM callees) AS x;
 
 -- Every number resting: NULL, nothing recorded; explain lists at most 20 of them.
 SELECT count(*) AS before FROM pool_calls WHERE pool_id = :big \gset

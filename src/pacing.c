@@ -532,10 +532,19 @@ pool_and_geo(const pg_uuid_t *id, const cd_pool_entry **e, const cd_geo_cache **
 	}
 }
 
+/* The national number of the pool number at index (cd_route_dial asks). */
+static uint64_t
+number_at(void *arg, uint32 index)
+{
+	const avail_ctx *c = arg;
+
+	return cd_e164_national(c->pool->numbers + (Size) index * CD_E164_LEN);
+}
+
 /*
  * Decides for callee at "at".  Dialing (lock) keeps the lock of the number
  * found available; explaining (!lock) notes in c->until when each number
- * passed over becomes available again.
+ * passed over becomes available again, and wants the tier's distance.
  */
 static void
 decide(const pg_uuid_t *id, uint64 callee, TimestampTz at, bool lock,
@@ -560,7 +569,8 @@ decide(const pg_uuid_t *id, uint64 callee, TimestampTz at, bool lock,
 	if (!lock)
 		c->until = palloc(sizeof(TimestampTz) * Max(e->n, 1));
 	cd_palloc_allocator(&alloc, CurrentMemoryContext);
-	if (!cd_route_dial(e->route, &gc->geo, callee, avail_test, c, &alloc, d))
+	if (!cd_route_dial(e->route, &gc->geo, e->near, gc->xg, callee, avail_test,
+					   number_at, c, !lock, &alloc, d))
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory ordering the numbers of a dialing pool")));

@@ -37,6 +37,13 @@ typedef struct near_site
 	uint32_t	npa:10;
 } near_site;
 
+/* A located area code of the pool and how far its numbers lie from its point. */
+typedef struct near_loc
+{
+	double		radius;
+	uint16_t	npa;
+} near_loc;
+
 typedef struct near_group
 {
 	uint32_t	site_off;
@@ -58,6 +65,8 @@ struct cd_near_pool
 	near_site  *sites;
 	uint64_t   *keys;			/* key(n) of each member */
 	uint32_t   *index;			/* member's index into the pool's numbers */
+	int			n_located;		/* the pool's located area codes */
+	near_loc   *located;
 };
 
 static inline bool
@@ -203,6 +212,56 @@ candidates(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
 	return k;
 }
 
+void
+cd_near_note_radius(const cd_geo *geo, const cd_exch_geo *xg, uint64_t nat, double *radius)
+{
+	unsigned	g = (unsigned) (nat / NPA_DIVISOR);
+	double		lat,
+				lon;
+	bool		exact;
+
+	number_point(geo, xg, nat, &lat, &lon, &exact);
+	if (exact)
+	{
+		double		d = cd_distance_km(geo->area[g].lat, geo->area[g].lon, lat, lon);
+
+		if (d > radius[g])
+			radius[g] = d;
+	}
+}
+
+bool
+cd_near_area_only_of(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
+					 const uint16_t *located, int n_located, const double *radius)
+{
+	double		dist[CD_NPA_SLOTS];
+	bool		area_only;
+
+	(void) candidates(geo, xg, c, located, n_located, radius, dist, NULL, NULL, &area_only);
+	return area_only;
+}
+
+bool
+cd_near_area_only(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
+				  unsigned c, const bool *in_step)
+{
+	uint16_t	located[CD_NPA_SLOTS];
+	double		radius[CD_NPA_SLOTS];
+	int			n = 0,
+				i;
+
+	for (i = 0; i < near->n_located; i++)
+	{
+		unsigned	g = near->located[i].npa;
+
+		if (!in_step[g])
+			continue;
+		located[n++] = (uint16_t) g;
+		radius[g] = near->located[i].radius;
+	}
+	return cd_near_area_only_of(geo, xg, c, located, n, radius);
+}
+
 cd_near_pool *
 cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *route,
 			  const uint64_t *numbers, int n, const cd_alloc *alloc, bool *oom)
@@ -225,7 +284,8 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 				sz_groups,
 				sz_sites,
 				sz_keys,
-				sz_index;
+				sz_index,
+				sz_located;
 	char	   *block;
 	unsigned	c;
 	int			i;
@@ -261,9 +321,6 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	{
 		uint64_t	nat = numbers[i];
 		unsigned	g;
-		double		lat,
-					lon;
-		bool		exact;
 
 		if (nat > MAX_NATIONAL)
 			continue;
@@ -271,14 +328,7 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 		if (!npa_located(geo, g))
 			continue;
 		counts[g]++;
-		number_point(geo, xg, nat, &lat, &lon, &exact);
-		if (exact)
-		{
-			double		d = cd_distance_km(geo->area[g].lat, geo->area[g].lon, lat, lon);
-
-			if (d > radius[g])
-				radius[g] = d;
-		}
+		cd_near_note_radius(geo, xg, nat, radius);
 	}
 	for (c = 0; c < CD_NPA_SLOTS; c++)
 		if (counts[c] > 0)
@@ -369,14 +419,19 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	sz_keys = (n_members > 0 ? n_members : 1) * sizeof(uint64_t);
 	sz_index = align8((n_members > 0 ? n_members : 1) * sizeof(uint32_t));
 	sz_sites = (max_sites > 0 ? max_sites : 1) * sizeof(near_site);
-	block = cd_zalloc(alloc, sz_struct + sz_sites + sz_keys + sz_index + sz_cand + sz_groups);
+	sz_located = (size_t) (n_located > 0 ? n_located : 1) * sizeof(near_loc);
+	block = cd_zalloc(alloc, sz_struct + sz_sites + sz_located + sz_keys + sz_index +
+					  sz_cand + sz_groups);
 	if (block == NULL)
 		goto oom;
 	near = (cd_near_pool *) block;
-	near->bytes = sz_struct + sz_sites + sz_keys + sz_index + sz_cand + sz_groups;
+	near->bytes = sz_struct + sz_sites + sz_located + sz_keys + sz_index + sz_cand +
+		sz_groups;
 	block += sz_struct;
 	near->sites = (near_site *) block;
 	block += sz_sites;
+	near->located = (near_loc *) block;
+	block += sz_located;
 	near->keys = (uint64_t *) block;
 	block += sz_keys;
 	near->index = (uint32_t *) block;
@@ -384,6 +439,12 @@ cd_near_build(const cd_geo *geo, const cd_exch_geo *xg, const cd_route_pool *rou
 	near->cand = (uint16_t *) block;
 	block += sz_cand;
 	near->groups = (near_group *) block;
+	near->n_located = n_located;
+	for (i = 0; i < n_located; i++)
+	{
+		near->located[i].npa = located[i];
+		near->located[i].radius = radius[located[i]];
+	}
 
 	/* candidate lists */
 	{
@@ -465,35 +526,76 @@ oom:
 	return NULL;
 }
 
+/*
+ * The candidate groups of callee (cand[*off .. *end)) and its unit vector
+ * when cd_near_pick measures its nearest step; false when it keeps
+ * cd_route's answer.
+ */
+static bool
+refine_range(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
+			 uint64_t callee, uint32_t *off, uint32_t *end, const double **p)
+{
+	unsigned	c;
+	bool		exact;
+
+	if (near == NULL || callee > MAX_NATIONAL)
+		return false;
+	c = (unsigned) (callee / NPA_DIVISOR);
+	*off = near->cand_off[c] & OFF_MASK;
+	*end = near->cand_off[c + 1] & OFF_MASK;
+	if (*off == *end)
+		return false;			/* not routed "nearest" */
+	if (!cd_exch_unit(geo, xg, callee, p, &exact))
+		return false;
+	if (!exact && (near->cand_off[c] & AREA_ONLY))
+		return false;			/* area-code points on both sides: cd_route's answer */
+	return true;
+}
+
+bool
+cd_near_refines(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
+				uint64_t callee)
+{
+	uint32_t	off,
+				end;
+	const double *p;
+
+	return refine_range(near, geo, xg, callee, &off, &end, &p);
+}
+
+double
+cd_near_km(const cd_geo *geo, const cd_exch_geo *xg, uint64_t callee, const double *v)
+{
+	/* the points in degrees: the callee's as stored, the number's from its vector */
+	double		lat,
+				lon;
+	bool		exact;
+	const double to_deg = 180.0 / M_PI;
+
+	if (!cd_exch_point(geo, xg, callee, &lat, &lon, &exact))
+		return NAN;
+	return cd_distance_km(lat, lon, asin(v[2]) * to_deg, atan2(v[1], v[0]) * to_deg);
+}
+
 void
 cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 			 uint64_t callee, bool want_km, cd_pick *pick)
 {
-	unsigned	c;
 	uint32_t	off,
 				end,
 				k,
 				s;
 	const double *p;
 	double		best = INFINITY;
-	bool		exact;
 	uint64_t	hc;
 	uint64_t	best_w = 0;
 	int64_t		chosen = -1;
 	const near_site *chosen_site = NULL;
 	int			n_cand = 0;
 
-	if (near == NULL || pick->rule != CD_RULE_NEAREST || callee > MAX_NATIONAL)
+	if (pick->rule != CD_RULE_NEAREST ||
+		!refine_range(near, geo, xg, callee, &off, &end, &p))
 		return;
-	c = (unsigned) (callee / NPA_DIVISOR);
-	off = near->cand_off[c] & OFF_MASK;
-	end = near->cand_off[c + 1] & OFF_MASK;
-	if (off == end)
-		return;
-	if (!cd_exch_unit(geo, xg, callee, &p, &exact))
-		return;
-	if (!exact && (near->cand_off[c] & AREA_ONLY))
-		return;					/* area-code points on both sides: cd_route's answer */
 
 	for (k = off; k < end; k++)
 	{
@@ -501,11 +603,7 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 
 		for (s = g->site_off; s < g->site_off + g->site_n; s++)
 		{
-			const near_site *st = &near->sites[s];
-			double		dx = st->v[0] - p[0],
-						dy = st->v[1] - p[1],
-						dz = st->v[2] - p[2];
-			double		d = dx * dx + dy * dy + dz * dz;
+			double		d = cd_near_chord(near->sites[s].v, p);
 
 			best = d < best ? d : best;
 		}
@@ -519,12 +617,9 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 		for (s = g->site_off; s < g->site_off + g->site_n; s++)
 		{
 			const near_site *st = &near->sites[s];
-			double		dx = st->v[0] - p[0],
-						dy = st->v[1] - p[1],
-						dz = st->v[2] - p[2];
 			uint32_t	m;
 
-			if (dx * dx + dy * dy + dz * dz != best)
+			if (cd_near_chord(st->v, p) != best)
 				continue;
 			n_cand += (int) st->count;
 			for (m = st->first; m < st->first + st->count; m++)
@@ -545,19 +640,7 @@ cd_near_pick(const cd_near_pool *near, const cd_geo *geo, const cd_exch_geo *xg,
 	pick->index = (int) near->index[chosen];
 	pick->candidates = n_cand;
 	pick->chosen_npa = (int) chosen_site->npa;
-	pick->distance_km = NAN;
-	if (want_km)
-	{
-		/* the points in degrees: the callee's as stored, the site's from its vector */
-		double		lat,
-					lon;
-		const double to_deg = 180.0 / M_PI;
-
-		if (cd_exch_point(geo, xg, callee, &lat, &lon, &exact))
-			pick->distance_km = cd_distance_km(lat, lon,
-											   asin(chosen_site->v[2]) * to_deg,
-											   atan2(chosen_site->v[1], chosen_site->v[0]) * to_deg);
-	}
+	pick->distance_km = want_km ? cd_near_km(geo, xg, callee, chosen_site->v) : NAN;
 }
 
 size_t

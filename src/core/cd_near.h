@@ -59,6 +59,63 @@ extern void cd_near_pick(const cd_near_pool *near, const cd_geo *geo,
 						 const cd_exch_geo *xg, uint64_t callee, bool want_km,
 						 cd_pick *pick);
 
+/*
+ * Whether cd_near_pick measures callee's nearest step itself, by squared
+ * chords between exchange-precision unit vectors (see cd_near_chord), rather
+ * than keeping cd_route's answer, which compares area-code distances in km:
+ * false when near is NULL, when callee's area code is not routed "nearest",
+ * and when callee and every candidate number sit at area-code points.  The
+ * dialing decision (cd_pace.c) orders its nearest tiers the same way, so
+ * that its first nearest tier is exactly the pick's candidates.
+ */
+extern bool cd_near_refines(const cd_near_pool *near, const cd_geo *geo,
+							const cd_exch_geo *xg, uint64_t callee);
+
+/*
+ * The same question for the pool without some of its area codes (the
+ * dialing decision: the pool without the numbers of the callee's area code
+ * and overlays): for a callee at area code c's point, whether every
+ * candidate area code of the nearest step among the pool's located area
+ * codes g with in_step[g] holds area-code points only, so that the step
+ * would keep cd_route's answer, in km.  near must not be NULL.
+ */
+extern bool cd_near_area_only(const cd_near_pool *near, const cd_geo *geo,
+							  const cd_exch_geo *xg, unsigned c, const bool *in_step);
+
+/*
+ * The same from the numbers, without a structure: cd_near_note_radius notes
+ * in radius[] (by area code, zeroed by the caller) how far the located
+ * number nat lies from its area code's point; cd_near_area_only_of answers
+ * among the area codes located[0 .. n_located) (c and its overlays not
+ * among them).
+ */
+extern void cd_near_note_radius(const cd_geo *geo, const cd_exch_geo *xg, uint64_t nat,
+								double *radius);
+extern bool cd_near_area_only_of(const cd_geo *geo, const cd_exch_geo *xg, unsigned c,
+								 const uint16_t *located, int n_located, const double *radius);
+
+/*
+ * The squared chord between two unit vectors, the distance the nearest step
+ * compares (equal chords are equally near).  One definition for the pick
+ * and the dialing decision, so that both see the same ties.
+ */
+static inline double
+cd_near_chord(const double *a, const double *b)
+{
+	double		dx = a[0] - b[0],
+				dy = a[1] - b[1],
+				dz = a[2] - b[2];
+
+	return dx * dx + dy * dy + dz * dz;
+}
+
+/*
+ * The distance in km cd_near_pick reports between callee's point and a pool
+ * number's point given as its unit vector v (NaN when callee has no point).
+ */
+extern double cd_near_km(const cd_geo *geo, const cd_exch_geo *xg, uint64_t callee,
+						 const double *v);
+
 /* Bytes allocated for the structure (0 for NULL). */
 extern size_t cd_near_bytes(const cd_near_pool *near);
 

@@ -4,11 +4,11 @@
  * a tier, and the caller's availability test.  Pure C (C11, libc, libm); all
  * memory from the caller's cd_alloc.
  *
- * The common case costs one cd_route_pick and one availability test: the
- * pick is the most preferred number of the first tier.  Only when it is not
- * available is every number of the pool given a tier and a weight, sorted,
- * and tested in that order: linear in the pool plus a sort, once per such
- * decision.
+ * The common case costs one pick (cd_route_pick, refined by cd_near_pick)
+ * and one availability test: the pick is the most preferred number of the
+ * first tier.  Only when it is not available is every number of the pool
+ * given a tier, a distance and a weight, sorted, and tested in that order:
+ * linear in the pool plus a sort, once per such decision.
  */
 #include "cd_pace.h"
 
@@ -18,7 +18,7 @@
 #define MAX_NATIONAL UINT64_C(9999999999)
 #define NPA_DIVISOR UINT64_C(10000000)
 
-/* tier numbers: 0 area code, 1 overlay, 2.. distances, TIER_LAST no location */
+/* tiers: 0 area code, 1 overlay, 2 nearest (then by distance), TIER_LAST no location */
 #define TIER_OVERLAY 1
 #define TIER_NEAREST 2
 #define TIER_LAST UINT32_MAX
@@ -64,18 +64,28 @@ note_skip(cd_dial *out, uint32_t index, cd_unavail why)
 /* One member of the ordering: its tier, its weight, its index. */
 typedef struct order_entry
 {
-	uint32_t	tier;
+	uint32_t	tier;			/* 0, TIER_OVERLAY, TIER_NEAREST or TIER_LAST */
 	uint32_t	index;
+	double		dist;			/* TIER_NEAREST: the distance, else 0 */
 	uint64_t	weight;
 	uint32_t	pos;			/* ascending national number: the tie rule */
 } order_entry;
 
-/* Better first: lower tier, then larger weight, then smaller number. */
+/* One tier: the same step, and for nearest the same distance. */
+static inline bool
+same_tier(const order_entry *a, const order_entry *b)
+{
+	return a->tier == b->tier && a->dist == b->dist;
+}
+
+/* Better first: lower tier, nearer, then larger weight, then smaller number. */
 static inline bool
 entry_before(const order_entry *a, const order_entry *b)
 {
 	if (a->tier != b->tier)
 		return a->tier < b->tier;
+	if (a->dist != b->dist)
+		return a->dist < b->dist;
 	if (a->weight != b->weight)
 		return a->weight > b->weight;
 	return a->pos < b->pos;
@@ -125,35 +135,115 @@ sort_entries(order_entry *e, size_t len)
 	}
 }
 
-typedef struct npa_dist
+/*
+ * How the nearest tiers are measured for one decision (see cd_pace.h): by
+ * the squared chords of cd_near when the pick's nearest step measures this
+ * callee itself, else in km; from the callee's best known point either way.
+ */
+typedef struct measure
 {
-	int			npa;
-	double		km;
-} npa_dist;
+	bool		exch;			/* exchange points known: numbers are looked
+								 * up by exchange */
+	bool		chord;
+	const double *cv;			/* chord: the callee's unit vector */
+	double		clat;			/* km: the callee's point */
+	double		clon;
+	double	   *km_of_npa;		/* km: cache for numbers at their area
+								 * code's point, NaN until computed */
+} measure;
 
-static void
-sort_dists(npa_dist *d, int n)
+/* The nearest-tier distance of the located number nat (area code p). */
+static double
+nearest_dist(const cd_geo *geo, const cd_exch_geo *xg, const measure *m,
+			 uint64_t nat, int p)
 {
-	int			i;
+	bool		exact;
 
-	/* insertion sort: at most a few hundred area codes, once per decision */
-	for (i = 1; i < n; i++)
+	if (m->chord)
 	{
-		npa_dist	t = d[i];
-		int			k = i;
+		const double *v;
 
-		while (k > 0 && (d[k - 1].km > t.km || (d[k - 1].km == t.km && d[k - 1].npa > t.npa)))
+		if (!cd_exch_unit(geo, xg, nat, &v, &exact))
+			return INFINITY;	/* cannot happen: the area code is located */
+		return cd_near_chord(v, m->cv);
+	}
+	else
+	{
+		double		lat,
+					lon;
+
+		if (m->exch)
 		{
-			d[k] = d[k - 1];
-			k--;
+			if (!cd_exch_point(geo, xg, nat, &lat, &lon, &exact))
+				return INFINITY;	/* cannot happen: the area code is located */
+			if (exact)
+				return cd_distance_km(m->clat, m->clon, lat, lon);
 		}
-		d[k] = t;
+		/* at its area code's point: one distance per area code */
+		if (isnan(m->km_of_npa[p]))
+			m->km_of_npa[p] = cd_distance_km(m->clat, m->clon,
+											 geo->area[p].lat, geo->area[p].lon);
+		return m->km_of_npa[p];
 	}
 }
 
+/*
+ * For a callee at its area code c's point whose pick is not "nearest" (the
+ * pool holds numbers of c or of its overlays): whether the nearest step of
+ * the pool without those numbers would keep cd_route's answer, its
+ * candidates holding area-code points only (cd_near_area_only).  Then the
+ * nearest tiers are in km, as that pick's distances are.
+ */
+static bool
+nearest_area_only(const cd_route_pool *pool, const cd_near_pool *near, const cd_geo *geo,
+				  const cd_exch_geo *xg, int c, const uint32_t *tier_of_npa,
+				  cd_number_fn number, void *arg, const cd_alloc *alloc, bool *oom)
+{
+	double	   *radius = cd_zalloc(alloc, sizeof(double) * CD_NPA_SLOTS);
+	uint16_t   *located = cd_zalloc(alloc, sizeof(uint16_t) * CD_NPA_SLOTS);
+	bool	   *seen = cd_zalloc(alloc, sizeof(bool) * CD_NPA_SLOTS);
+	int			n_located = 0;
+	uint32_t	n = cd_route_size(pool);
+	uint32_t	pos;
+
+	if (radius == NULL || located == NULL || seen == NULL)
+	{
+		*oom = true;
+		return false;
+	}
+	if (near != NULL)
+	{
+		int			k;
+
+		/* the pool's radii, kept by its structure */
+		for (k = 0; k < CD_NPA_SLOTS; k++)
+			seen[k] = tier_of_npa[k] == TIER_NEAREST;
+		return cd_near_area_only(near, geo, xg, (unsigned) c, seen);
+	}
+	/* no structure (no callee of the pool is routed "nearest"): from the numbers */
+	for (pos = 0; pos < n; pos++)
+	{
+		uint64_t	key;
+		uint32_t	index;
+		int			p;
+
+		cd_route_member(pool, pos, &key, &index);
+		p = cd_route_number_npa(pool, index);
+		if (p < 0 || tier_of_npa[p] != TIER_NEAREST)
+			continue;
+		if (!seen[p])
+			located[n_located++] = (uint16_t) p;
+		seen[p] = true;
+		cd_near_note_radius(geo, xg, number(arg, index), radius);
+	}
+	return cd_near_area_only_of(geo, xg, (unsigned) c, located, n_located, radius);
+}
+
 bool
-cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
-			  cd_avail_fn avail, void *arg, const cd_alloc *alloc, cd_dial *out)
+cd_route_dial(const cd_route_pool *pool, const cd_geo *geo,
+			  const cd_near_pool *near, const cd_exch_geo *xg, uint64_t callee,
+			  cd_avail_fn avail, cd_number_fn number, void *arg,
+			  bool want_km, const cd_alloc *alloc, cd_dial *out)
 {
 	cd_pick		pick;
 	cd_unavail	why;
@@ -161,9 +251,11 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 	int			c = callee <= MAX_NATIONAL ? (int) (callee / NPA_DIVISOR) : -1;
 	bool		callee_located = c >= 0 && npa_located(geo, c);
 	bool		any_located = false;
+	bool		tiered;
+	bool		oom = false;
 	uint64_t	hc = cd_route_hash(callee);
 	uint32_t   *tier_of_npa;
-	npa_dist   *dists;
+	measure		m;
 	order_entry *e;
 	uint32_t	pos;
 	int			k;
@@ -173,27 +265,31 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 	memset(out, 0, sizeof(*out));
 	out->index = -1;
 
-	/* the first choice: the pick */
+	/* the first choice: the pick (cd_pool_pick's) */
 	cd_route_pick(pool, callee, &pick);
+	cd_near_pick(near, geo, xg, callee, want_km, &pick);
 	why = avail(arg, (uint32_t) pick.index);
 	if (why == CD_AVAILABLE)
 	{
 		out->index = pick.index;
 		out->rule = pick.rule;
 		out->candidates = pick.candidates;
-		out->tier_km = pick.distance_km;
+		out->tier_km = want_km ? pick.distance_km : NAN;
 		return true;
 	}
 
 	/* every number gets its tier */
 	tier_of_npa = cd_zalloc(alloc, sizeof(uint32_t) * CD_NPA_SLOTS);
-	dists = cd_zalloc(alloc, sizeof(npa_dist) * CD_NPA_SLOTS);
+	m.km_of_npa = cd_zalloc(alloc, sizeof(double) * CD_NPA_SLOTS);
 	e = cd_zalloc(alloc, sizeof(order_entry) * (n > 0 ? n : 1));
-	if (tier_of_npa == NULL || dists == NULL || e == NULL)
+	if (tier_of_npa == NULL || m.km_of_npa == NULL || e == NULL)
 		return false;
 
 	for (k = 0; k < CD_NPA_SLOTS; k++)
+	{
 		tier_of_npa[k] = TIER_LAST;
+		m.km_of_npa[k] = NAN;
+	}
 	for (pos = 0; pos < n; pos++)
 	{
 		uint64_t	key;
@@ -205,13 +301,20 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 		if (p >= 0 && npa_located(geo, p))
 			any_located = true;
 	}
-	if (callee_located && any_located)
+	tiered = callee_located && any_located;
+	m.exch = xg != NULL && xg->n_points > 0;
+	m.chord = false;
+	m.cv = NULL;
+	m.clat = m.clon = 0.0;
+	if (tiered)
 	{
 		const cd_area *a = &geo->area[c];
 		int			n_over = a->n_overlays < CD_MAX_OVERLAYS ? a->n_overlays : CD_MAX_OVERLAYS;
-		bool		seen[CD_NPA_SLOTS];
-		int			n_dists = 0;
+		bool		exact;
 
+		for (k = 0; k < CD_NPA_SLOTS; k++)
+			if (npa_located(geo, k))
+				tier_of_npa[k] = TIER_NEAREST;
 		tier_of_npa[c] = 0;
 		for (k = 0; k < n_over; k++)
 		{
@@ -220,40 +323,23 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 			if (o != c && npa_located(geo, o))
 				tier_of_npa[o] = TIER_OVERLAY;
 		}
-		/* the remaining located area codes of the pool, by distance */
-		memset(seen, 0, sizeof(seen));
-		for (pos = 0; pos < n; pos++)
-		{
-			uint64_t	key;
-			uint32_t	index;
-			int			p;
 
-			cd_route_member(pool, pos, &key, &index);
-			p = cd_route_number_npa(pool, index);
-			if (p < 0 || !npa_located(geo, p) || tier_of_npa[p] != TIER_LAST || seen[p])
-				continue;
-			seen[p] = true;
-			dists[n_dists].npa = p;
-			dists[n_dists].km = npa_km(geo, c, p);
-			n_dists++;
-		}
-		sort_dists(dists, n_dists);
+		/*
+		 * The pick's measure (cd_pace.h): chords when the nearest step
+		 * measures this callee itself, else km.
+		 */
+		if (m.exch && cd_exch_unit(geo, xg, callee, &m.cv, &exact))
 		{
-			uint32_t	t = TIER_NEAREST - 1;
-
-			for (k = 0; k < n_dists; k++)
-			{
-				if (k == 0 || !(dists[k].km == dists[k - 1].km))
-					t++;
-				tier_of_npa[dists[k].npa] = t;
-			}
+			if (pick.rule == CD_RULE_NEAREST)
+				m.chord = cd_near_refines(near, geo, xg, callee);
+			else
+				m.chord = exact || !nearest_area_only(pool, near, geo, xg, c, tier_of_npa,
+													  number, arg, alloc, &oom);
+			if (oom)
+				return false;
 		}
-	}
-	else
-	{
-		/* one tier, every number */
-		for (k = 0; k < CD_NPA_SLOTS; k++)
-			tier_of_npa[k] = 0;
+		if (!m.chord && !cd_exch_point(geo, xg, callee, &m.clat, &m.clon, &exact))
+			tiered = false;		/* cannot happen: the callee is located */
 	}
 
 	for (pos = 0; pos < n; pos++)
@@ -264,7 +350,17 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 
 		cd_route_member(pool, pos, &key, &index);
 		p = cd_route_number_npa(pool, index);
-		e[pos].tier = p >= 0 ? tier_of_npa[p] : (callee_located && any_located ? TIER_LAST : 0);
+		e[pos].dist = 0.0;
+		if (!tiered)
+			e[pos].tier = 0;
+		else if (p < 0)
+			e[pos].tier = TIER_LAST;
+		else
+		{
+			e[pos].tier = tier_of_npa[p];
+			if (e[pos].tier == TIER_NEAREST)
+				e[pos].dist = nearest_dist(geo, xg, &m, m.exch ? number(arg, index) : 0, p);
+		}
 		e[pos].index = index;
 		e[pos].weight = cd_route_weight(hc, key);
 		e[pos].pos = pos;
@@ -277,7 +373,7 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 	{
 		cd_unavail	r;
 
-		if (pos == 0 || e[pos].tier != e[pos - 1].tier)
+		if (pos == 0 || !same_tier(&e[pos], &e[pos - 1]))
 			tier_start = pos;
 		r = e[pos].index == (uint32_t) pick.index ? why : avail(arg, e[pos].index);
 		if (r != CD_AVAILABLE)
@@ -293,18 +389,18 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 	pos = out->index >= 0 ? tier_start : (n > 0 ? n - 1 : 0);
 	if (out->index < 0)
 	{
-		while (pos > 0 && e[pos - 1].tier == e[n - 1].tier)
+		while (pos > 0 && same_tier(&e[pos - 1], &e[n - 1]))
 			pos--;
 		tier_start = pos;
 	}
 	for (tier_size = 0; tier_start + tier_size < n &&
-		 e[tier_start + tier_size].tier == e[tier_start].tier; tier_size++)
+		 same_tier(&e[tier_start + tier_size], &e[tier_start]); tier_size++)
 		;
 	out->candidates = (int) tier_size;
 	{
 		uint32_t	t = n > 0 ? e[tier_start].tier : 0;
 
-		if (!(callee_located && any_located))
+		if (!tiered)
 			out->rule = CD_RULE_FALLBACK;
 		else if (t == 0)
 			out->rule = CD_RULE_AREA_CODE;
@@ -316,11 +412,22 @@ cd_route_dial(const cd_route_pool *pool, const cd_geo *geo, uint64_t callee,
 			out->rule = CD_RULE_NEAREST;
 	}
 	out->tier_km = NAN;
-	if (out->index >= 0 && out->rule != CD_RULE_FALLBACK)
+	if (want_km && out->index >= 0 && out->rule != CD_RULE_FALLBACK)
 	{
 		int			p = cd_route_number_npa(pool, (uint32_t) out->index);
 
-		out->tier_km = npa_km(geo, c, p);
+		if (out->rule != CD_RULE_NEAREST)
+			out->tier_km = npa_km(geo, c, p);
+		else if (!m.chord)
+			out->tier_km = e[tier_start].dist;
+		else
+		{
+			const double *v;
+			bool		exact;
+
+			if (cd_exch_unit(geo, xg, number(arg, (uint32_t) out->index), &v, &exact))
+				out->tier_km = cd_near_km(geo, xg, callee, v);
+		}
 	}
 	return true;
 }
