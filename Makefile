@@ -82,11 +82,11 @@ UNIT_TESTS = test_e164 test_geo test_exch test_route test_pace test_window
 CORE_SRCS = src/core/cd_e164.c src/core/cd_csv.c src/core/cd_geo.c src/core/cd_exch.c src/core/cd_near.c \
 	src/core/cd_route.c src/core/cd_pace.c src/core/cd_window.c
 
-test/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/cd_test.h
+test/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	@mkdir -p test/bin
 	$(UNIT_CC) $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc/core -Itest/unit -o $@ $< $(CORE_SRCS) -lm
 
-test/bin/%-plain: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/cd_test.h
+test/bin/%-plain: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	@mkdir -p test/bin
 	gcc -g -O1 -Wall -Wextra -Werror -Isrc/core -Itest/unit -o $@ $< $(CORE_SRCS) -lm
 
