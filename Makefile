@@ -101,7 +101,7 @@ FUZZ_TARGETS = fuzz_e164 fuzz_normalize fuzz_csv fuzz_exch_csv
 # the CSV parsers: test/run_all.sh gives them FUZZ_CSV_SECONDS, not FUZZ_SECONDS
 FUZZ_CSV_TARGETS = fuzz_csv fuzz_exch_csv
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-fuzz/bin/%: fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+fuzz/bin/%: fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard fuzz/*.h)
 	@mkdir -p fuzz/bin
 	$(UNIT_CC) $(FUZZ_FLAGS) -Isrc/core -o $@ $< $(CORE_SRCS) -lm
 
